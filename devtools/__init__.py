@@ -1,0 +1,1 @@
+"""Local development and test tools. Never deployed: nothing in ``lambda/`` imports from here."""

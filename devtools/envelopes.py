@@ -1,0 +1,123 @@
+"""Request envelopes shaped as Alexa sends them, for tests and the local console."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}.{uuid.uuid4()}"
+
+
+@dataclass
+class Device:
+    """Who is talking to the skill, and from what."""
+
+    user_id: str = field(default_factory=lambda: _id("amzn1.ask.account"))
+    person_id: str | None = None
+    device_id: str = field(default_factory=lambda: _id("amzn1.ask.device"))
+    locale: str = "en-US"
+    skill_id: str = TEST_SKILL_ID
+    api_endpoint: str = "https://api.amazonalexa.com"
+    supports_apl: bool = False
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _system(device: Device) -> dict[str, Any]:
+    interfaces: dict[str, Any] = {}
+    if device.supports_apl:
+        interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.2"}}
+    system: dict[str, Any] = {
+        "application": {"applicationId": device.skill_id},
+        "user": {"userId": device.user_id},
+        "device": {"deviceId": device.device_id, "supportedInterfaces": interfaces},
+        "apiEndpoint": device.api_endpoint,
+        "apiAccessToken": "local-access-token",
+    }
+    if device.person_id:
+        system["person"] = {"personId": device.person_id}
+    return system
+
+
+def envelope(
+    device: Device,
+    request: dict[str, Any],
+    session_id: str | None,
+    attributes: dict[str, Any] | None,
+    new: bool,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Wrap a request body in the envelope Alexa sends; ``session_id=None`` leaves the session out."""
+    body = {"requestId": _id("amzn1.echo-api.request"), "timestamp": timestamp(now), "locale": device.locale,
+            **request}
+    event: dict[str, Any] = {
+        "version": "1.0",
+        "context": {"System": _system(device)},
+        "request": body,
+    }
+    if session_id is not None:
+        session: dict[str, Any] = {
+            "new": new,
+            "sessionId": session_id,
+            "application": {"applicationId": device.skill_id},
+            "user": {"userId": device.user_id},
+        }
+        if attributes:
+            session["attributes"] = attributes
+        event["session"] = session
+    return event
+
+
+def launch_request() -> dict[str, Any]:
+    return {"type": "LaunchRequest", "shouldLinkResultBeReturned": False}
+
+
+def intent_request(name: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An IntentRequest. Slot values may be strings or ready-made slot dicts (for resolutions)."""
+    shaped: dict[str, Any] = {}
+    for slot_name, value in (slots or {}).items():
+        if isinstance(value, dict):
+            shaped[slot_name] = {"name": slot_name, "confirmationStatus": "NONE", "source": "USER", **value}
+        else:
+            shaped[slot_name] = {"name": slot_name, "value": value, "confirmationStatus": "NONE", "source": "USER"}
+    intent: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if shaped:
+        intent["slots"] = shaped
+    return {"type": "IntentRequest", "intent": intent}
+
+
+def resolved_slot(value: str, ids: list[tuple[str, str]], type_name: str, skill_id: str = TEST_SKILL_ID) -> dict[str, Any]:
+    """A custom slot as Alexa fills it: what was heard, plus entity resolution to the type's value IDs."""
+    authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{type_name}"
+    if ids:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
+                      "values": [{"value": {"name": name, "id": value_id}} for name, value_id in ids]}
+    else:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+    return {"value": value, "resolutions": {"resolutionsPerAuthority": [resolution]}}
+
+
+def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:
+    return {"type": "SessionEndedRequest", "reason": reason}
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of Lambda's context object that Powertools reads."""
+
+    function_name: str = "therapy-checkin-local"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:therapy-checkin-local"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 7000

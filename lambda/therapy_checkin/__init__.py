@@ -1,0 +1,1 @@
+"""Therapy Check-In: a weekly spoken check-in on twelve signs of progress in therapy."""

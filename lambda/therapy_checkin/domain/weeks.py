@@ -1,0 +1,56 @@
+"""ISO weeks (Monday start) in the user's own time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = timezone.utc
+
+
+def zone(name: str | None) -> ZoneInfo | timezone:
+    """A time zone by IANA name; UTC when the name is missing or unknown."""
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def week_of(moment: datetime, time_zone: str | None = None) -> str:
+    """The ISO week key ("2026-W48") that ``moment`` falls in, as the user's own calendar shows it."""
+    if moment.tzinfo is None:
+        raise ValueError("week_of needs a timezone-aware datetime")
+    local = moment.astimezone(zone(time_zone))
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(week_key: str) -> date:
+    """The Monday that starts a week key."""
+    year, week = week_key.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def weeks_between(earlier: str, later: str) -> int:
+    """How many weeks separate two week keys (0 for the same week)."""
+    return (week_start(later) - week_start(earlier)).days // 7
+
+
+def previous_week(week_key: str) -> str:
+    year, week, _ = (week_start(week_key) - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_timestamp(value: str | datetime | None) -> datetime:
+    """The request's timestamp as an aware datetime; now (UTC) when it is missing or unreadable."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return datetime.now(UTC)

@@ -1,0 +1,82 @@
+"""The Lambda entry point: the skill's handlers, registered in the order they are tried.
+
+Order matters: specific handlers (an intent in a given conversation mode) come before general ones, and the
+fallback, which accepts any intent, comes last.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_core.api_client import DefaultApiClient
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from therapy_checkin.config import settings
+from therapy_checkin.handlers.checkin import (
+    DeclineOfferHandler,
+    ExplainHandler,
+    LaunchHandler,
+    PreviousHandler,
+    RateHandler,
+    SkipHandler,
+    SkipOfferHandler,
+    StartCheckInHandler,
+)
+from therapy_checkin.handlers.errors import ErrorHandler
+from therapy_checkin.handlers.menu import (
+    ChangeAnswerHandler,
+    ChooseSignHandler,
+    HelpHandler,
+    RecapHandler,
+    RepeatHandler,
+)
+from therapy_checkin.handlers.session_end import (
+    FallbackHandler,
+    SessionEndedHandler,
+    StopHandler,
+    UnknownRequestHandler,
+)
+from therapy_checkin.interceptors import SessionStateInterceptor, TurnInterceptor
+from therapy_checkin.observability import logger, metrics, tracer
+
+
+def build_skill_handler() -> Any:
+    builder = CustomSkillBuilder(api_client=DefaultApiClient())
+    builder.skill_id = settings().skill_id
+    for handler in (
+        LaunchHandler(),
+        SkipOfferHandler(),
+        RateHandler(),
+        ChooseSignHandler(),
+        SkipHandler(),
+        PreviousHandler(),
+        ExplainHandler(),
+        StartCheckInHandler(),
+        RecapHandler(),
+        DeclineOfferHandler(),
+        ChangeAnswerHandler(),
+        RepeatHandler(),
+        HelpHandler(),
+        StopHandler(),
+        SessionEndedHandler(),
+        FallbackHandler(),
+        UnknownRequestHandler(),
+    ):
+        builder.add_request_handler(handler)
+    builder.add_global_request_interceptor(TurnInterceptor())
+    builder.add_global_response_interceptor(SessionStateInterceptor())
+    builder.add_exception_handler(ErrorHandler())
+    return builder.lambda_handler()
+
+
+_skill = build_skill_handler()
+
+
+@logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False, capture_error=False)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Alexa calls this once per request. The response is a plain dict for Lambda to return."""
+    result: dict[str, Any] = _skill(event, context)
+    return result

@@ -1,0 +1,1 @@
+"""ASK SDK handlers: thin translations between Alexa requests and the domain."""

@@ -1,0 +1,55 @@
+"""The last line of defence: any exception becomes a calm apology, and the user keeps their place."""
+
+from __future__ import annotations
+
+import traceback
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import Response
+
+from therapy_checkin.handlers.replies import current_question
+from therapy_checkin.observability import count, logger
+from therapy_checkin.turn import TURN_KEY, Turn
+
+
+def log_safely(message: str, error: BaseException) -> None:
+    """Log an exception's type and where it happened, never its message: messages can carry what was said."""
+    frames = traceback.extract_tb(error.__traceback__)
+    logger.error(
+        message,
+        extra={
+            "error_type": type(error).__name__,
+            "error_at": [f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}" for frame in frames[-8:]],
+        },
+    )
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log_safely("Request failed", exception)
+        count("Errors")
+        # Start again from the state the request arrived with: whatever the failed handler changed is dropped.
+        handler_input.response_builder = ResponseFactory()
+        try:
+            turn = Turn(handler_input)
+        except Exception as error:  # noqa: BLE001 - a request too broken to read still gets an answer
+            log_safely("Request unreadable", error)
+            return handler_input.response_builder.speak(
+                "Sorry, something went wrong on my side. Please try again in a moment."
+            ).set_should_end_session(True).response
+        handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
+        session = handler_input.request_envelope.session
+        if session is None or handler_input.request_envelope.request.object_type == "SessionEndedRequest":
+            return handler_input.response_builder.response
+        handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
+        question, reprompt = current_question(handler_input)
+        if turn.state.asking_sign:
+            speech = turn.speech("error_in_check_in", question=question)
+        else:
+            speech = f"{turn.speech('error_general')} {question}"
+        return handler_input.response_builder.speak(speech).ask(reprompt).response

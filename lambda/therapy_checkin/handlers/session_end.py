@@ -1,0 +1,71 @@
+"""Ending, pausing, and anything the skill did not expect in the current state."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from therapy_checkin.handlers.checkin import missed_answer
+from therapy_checkin.handlers.menu import general_help
+from therapy_checkin.handlers.replies import end
+from therapy_checkin.observability import logger
+from therapy_checkin.turn import turn_of
+
+STOP_INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent", "AMAZON.NavigateHomeIntent")
+
+
+class StopHandler(AbstractRequestHandler):
+    """Stop, cancel, pause, or home: everything said is already saved, so just say how to come back."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_intent_name(name)(handler_input) for name in STOP_INTENTS)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        answers = turn.state.answers
+        unfinished = answers is not None and answers.started and not answers.completed
+        return end(handler_input, turn.speech("paused" if unfinished else "goodbye"))
+
+
+class FallbackHandler(AbstractRequestHandler):
+    """Something the model could not place, or an intent that makes no sense right now.
+
+    Mid-sign it counts as a missed answer and the sign is asked again; elsewhere the user hears help.
+    Registered last among request handlers, so it sees only what no other handler took.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if turn.state.asking_sign:
+            return missed_answer(handler_input, turn.speech("fallback_rating", question=turn.speech("question")))
+        prefix = turn.speech("didnt_catch") + " " if is_intent_name("AMAZON.FallbackIntent")(handler_input) else ""
+        return general_help(handler_input, prefix)
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """The session closed (the user said nothing, walked away, or an error on the device)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(getattr(request, "reason", None), "value", None)
+        logger.info("Session ended", extra={"reason": reason})
+        return handler_input.response_builder.response
+
+
+class UnknownRequestHandler(AbstractRequestHandler):
+    """Any other request type (display events, playback events, skill events we do not subscribe to)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        logger.info("Request type not handled", extra={"request_type": handler_input.request_envelope.request.object_type})
+        return handler_input.response_builder.response

@@ -1,0 +1,49 @@
+"""Reading slots defensively: any slot can be missing, empty, unresolved or "?"."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_slot
+from ask_sdk_model import Slot
+
+from therapy_checkin.domain.ratings import Rating, parse_rating
+from therapy_checkin.domain.signs import is_sign, sign_at
+
+
+def slot_text(handler_input: HandlerInput, name: str) -> str | None:
+    """The raw value Alexa heard for a slot, or ``None``."""
+    slot = get_slot(handler_input, name)
+    value = slot.value if slot is not None else None
+    return value if isinstance(value, str) else None
+
+
+def _resolved_id(slot: Slot | None) -> str | None:
+    """The entity-resolution ID of a custom slot, when Alexa matched one of the type's values."""
+    authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
+    for authority in authorities or []:
+        code = authority.status.code if authority.status else None
+        if getattr(code, "value", code) != "ER_SUCCESS_MATCH":
+            continue
+        for match in authority.values or []:
+            if match.value and isinstance(match.value.id, str):
+                return match.value.id
+    return None
+
+
+def resolved_sign(handler_input: HandlerInput) -> str | None:
+    """The sign the user named: by name or synonym ("boundaries", "saying no") or by number ("sign four")."""
+    by_name = _resolved_id(get_slot(handler_input, "sign"))
+    if by_name is not None and is_sign(by_name):
+        return by_name
+    for name in ("signNumber", "rating"):
+        heard = slot_text(handler_input, name)
+        outcome = parse_rating(heard)
+        number = outcome.value if isinstance(outcome, Rating) else _whole_number(heard)
+        if number is not None and (sign_id := sign_at(number)) is not None:
+            return sign_id
+    return None
+
+
+def _whole_number(heard: str | None) -> int | None:
+    text = (heard or "").strip()
+    return int(text) if text.isdigit() and len(text) < 4 else None

@@ -1,0 +1,37 @@
+"""Cross-cutting work for every request: build the turn, log what is safe to log, carry the session forward."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from therapy_checkin.observability import logger
+from therapy_checkin.turn import turn_of
+
+
+class TurnInterceptor(AbstractRequestInterceptor):
+    """Reads who, when, where and the session state once, and logs the request without any content."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        turn = turn_of(handler_input)
+        request = handler_input.request_envelope.request
+        intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
+        logger.append_keys(user=turn.user.log_id, locale=turn.speech.locale)
+        logger.info(
+            "Request",
+            extra={"request_type": request.object_type, "intent": intent, "mode": turn.state.mode.value},
+        )
+
+
+class SessionStateInterceptor(AbstractResponseInterceptor):
+    """Writes the turn's session state into the response, so the next turn picks up exactly here."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        if handler_input.request_envelope.session is None:
+            return
+        if response is not None and response.should_end_session:
+            handler_input.attributes_manager.session_attributes = {}
+            return
+        handler_input.attributes_manager.session_attributes = turn_of(handler_input).state.to_attributes()

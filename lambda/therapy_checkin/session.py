@@ -1,0 +1,117 @@
+"""What the skill carries from one turn to the next in Alexa's session attributes.
+
+Session attributes come back from the device untouched, but any request can arrive with junk in them, so
+:meth:`SessionState.from_attributes` accepts anything and falls back to a fresh state field by field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
+from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
+
+
+class Mode(str, Enum):
+    """Where the conversation is: what the skill last asked."""
+
+    IDLE = "idle"
+    OFFER_START = "offer_start"
+    OFFER_RESUME = "offer_resume"
+    OFFER_RECAP = "offer_recap"
+    DONE_MENU = "done_menu"
+    RATING = "rating"
+    CHOOSE_SIGN = "choose_sign"
+    CHANGING = "changing"
+
+
+OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
+ASKING_A_SIGN = (Mode.RATING, Mode.CHANGING)
+
+
+@dataclass
+class SessionState:
+    mode: Mode = Mode.IDLE
+    index: int = 0
+    """The 0-based sign being asked (in RATING and CHANGING)."""
+    misses: int = 0
+    """Unusable answers in a row for the current sign."""
+    return_to: int | None = None
+    """In CHANGING: the sign to go back to afterwards, or None to return to the menu."""
+    answers: WeekAnswers | None = None
+    """This session's week, kept so a turn does not read the table again."""
+    time_zone: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Room for features that keep their own small state (kept as-is between turns)."""
+
+    @property
+    def asking_sign(self) -> bool:
+        return self.mode in ASKING_A_SIGN
+
+    def ask(self, index: int, mode: Mode = Mode.RATING) -> None:
+        self.mode, self.index, self.misses = mode, index, 0
+
+    def to_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {"mode": self.mode.value, "index": self.index, "misses": self.misses}
+        if self.return_to is not None:
+            attributes["returnTo"] = self.return_to
+        if self.answers is not None:
+            attributes["week"] = {
+                "key": self.answers.week,
+                "ratings": dict(self.answers.ratings),
+                "skipped": sorted(self.answers.skipped),
+                "completed": self.answers.completed,
+            }
+        if self.time_zone:
+            attributes["timeZone"] = self.time_zone
+        if self.extra:
+            attributes["extra"] = self.extra
+        return attributes
+
+    @classmethod
+    def from_attributes(cls, raw: Any) -> SessionState:
+        if not isinstance(raw, dict):
+            return cls()
+        state = cls()
+        try:
+            state.mode = Mode(raw.get("mode"))
+        except ValueError:
+            state.mode = Mode.IDLE
+        state.index = _int_in(raw.get("index"), 0, SIGN_COUNT - 1, 0)
+        state.misses = _int_in(raw.get("misses"), 0, 100, 0)
+        if raw.get("returnTo") is not None:
+            state.return_to = _int_in(raw.get("returnTo"), 0, SIGN_COUNT - 1, None)
+        state.answers = _answers(raw.get("week"))
+        time_zone = raw.get("timeZone")
+        state.time_zone = time_zone if isinstance(time_zone, str) and len(time_zone) < 64 else None
+        extra = raw.get("extra")
+        state.extra = dict(extra) if isinstance(extra, dict) else {}
+        if state.asking_sign and state.answers is None:
+            state.mode = Mode.IDLE
+        return state
+
+
+def _int_in(value: Any, low: int, high: int, default: int | None) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    number = int(value)
+    return number if low <= number <= high else default
+
+
+def _answers(raw: Any) -> WeekAnswers | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
+        return None
+    ratings_raw = raw.get("ratings")
+    ratings = {
+        sign: int(value)
+        for sign, value in (ratings_raw.items() if isinstance(ratings_raw, dict) else [])
+        if is_sign(sign) and _int_in(value, MIN_RATING, MAX_RATING, None) is not None
+    }
+    skipped_raw = raw.get("skipped")
+    skipped = frozenset(s for s in (skipped_raw if isinstance(skipped_raw, list) else []) if isinstance(s, str)
+                        and is_sign(s))
+    return WeekAnswers(week=raw["key"][:16], ratings=ratings, skipped=skipped - ratings.keys(),
+                       completed=raw.get("completed") is True)

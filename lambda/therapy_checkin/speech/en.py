@@ -1,0 +1,180 @@
+"""Everything the skill says in English (US spelling); other English locales override a few entries.
+
+Each sign has a spoken name, a short reflection prompt (a statement the user weighs, second person, at most
+about 25 words) and a two- or three-sentence explanation for "what does that mean?".
+"""
+
+from __future__ import annotations
+
+from therapy_checkin.speech.catalogue import SignText
+
+SIGNS: dict[str, SignText] = {
+    "connection": SignText(
+        name="feeling connected to your therapist",
+        short_name="connection with your therapist",
+        prompt="Think of your recent sessions. You feel safe being honest with your therapist, "
+        "and you trust they're on your side.",
+        explanation="This sign is about trust. When therapy is working, sessions start to feel like a safe "
+        "place to say hard things and be met with care. That bond helps everything else grow.",
+    ),
+    "perspective": SignText(
+        name="seeing things from new angles",
+        short_name="perspective",
+        prompt="When something upset you, you could step back and wonder whether there was another way "
+        "to see it.",
+        explanation="This sign is about flexible thinking. Progress can mean noticing an old, harsh story "
+        "in your head and gently asking if it's the whole picture. The thought can stay; it just loosens "
+        "its grip.",
+    ),
+    "relationships": SignText(
+        name="your relationships",
+        short_name="relationships",
+        prompt="Time with the people close to you felt a little more honest, calm, or caring.",
+        explanation="What you practice in therapy often shows up with the people around you. It might be "
+        "saying what you need, listening without bracing for a fight, or stepping back from someone who "
+        "drains you.",
+    ),
+    "boundaries": SignText(
+        name="setting boundaries",
+        short_name="boundaries",
+        prompt="You noticed your own limits and let others know about them, even in a small way.",
+        explanation="A boundary is a kind way of protecting your time and energy, like saying no to an "
+        "extra task or leaving a conversation that isn't respectful. It often feels awkward at first, and "
+        "that's normal.",
+    ),
+    "feelings": SignText(
+        name="sitting with hard feelings",
+        short_name="hard feelings",
+        prompt="When a difficult feeling came up, you let it be there for a while without pushing it away.",
+        explanation="This sign isn't about feeling less. It's about riding out sadness, worry, or anger "
+        "without being swept away, trusting that the wave will pass.",
+    ),
+    "coping": SignText(
+        name="healthier coping",
+        short_name="coping",
+        prompt="On a tough day, you reached for something that truly helps, like a walk, a journal, "
+        "or a friend.",
+        explanation="Everyone has ways of getting through stress. Progress can look like choosing a steadier "
+        "habit over an old one that cost you later. Even one small swap counts.",
+    ),
+    "self_compassion": SignText(
+        name="kindness toward yourself",
+        short_name="self-compassion",
+        prompt="When you slipped up, you spoke to yourself the way you would speak to a good friend.",
+        explanation="Many of us carry a harsh inner critic. This sign is about that voice softening, so a "
+        "mistake becomes something to learn from rather than proof that you're not enough.",
+    ),
+    "practice": SignText(
+        name="practicing between sessions",
+        short_name="practice between sessions",
+        prompt="Between sessions, you tried out some of the ideas or skills you've been working on.",
+        explanation="Much of therapy's work happens on ordinary days. Using a breathing skill, writing in a "
+        "journal, or testing a new way to respond all count, however small.",
+    ),
+    "triggers": SignText(
+        name="understanding your triggers",
+        short_name="triggers",
+        prompt="You noticed what tends to set off strong reactions in you, and began to see a pattern.",
+        explanation="A trigger is something that stirs up a big reaction, like a certain conversation or "
+        "time of day. Spotting the pattern gives you a chance to prepare and respond on your own terms.",
+    ),
+    "hope": SignText(
+        name="hope for the future",
+        short_name="hope",
+        prompt="You felt that things can get better for you, even if only a little.",
+        explanation="Hope doesn't mean feeling happy all the time. It can be as quiet as making a plan, "
+        "looking forward to something, or believing change is possible.",
+    ),
+    "others_notice": SignText(
+        name="others noticing a change",
+        short_name="others noticing a change",
+        prompt="People around you have noticed that you seem calmer, more open, or more at ease lately.",
+        explanation="Sometimes the people close to us see our growth before we do. A friend's remark or a "
+        "partner's comment can be a gentle sign that the inner work is showing.",
+    ),
+    "ongoing_work": SignText(
+        name="accepting the work goes on",
+        short_name="accepting the work goes on",
+        prompt="You feel at peace with being a work in progress. There's more to explore, and that's okay.",
+        explanation="Therapy has no finish line. Seeing that there will always be more to learn, and "
+        "feeling steady rather than discouraged about it, is a sign of real growth.",
+    ),
+}
+
+NUMBERS: tuple[str, ...] = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+)
+
+MESSAGES: dict[str, str] = {
+    # Launch
+    "welcome_first": "Welcome to Therapy Check-In. Each week, I'll walk you through twelve signs of progress "
+    "in therapy, and you'll rate each one from one to five.",
+    "disclaimer": "I'm a reflection aid, not a therapist, and nothing here is medical advice.",
+    "offer_first": "Shall we start?",
+    "welcome_new_week": "Welcome back. Ready for this week's check-in?",
+    "welcome_resume": "Welcome back. You stopped at sign {number} of twelve, {name}. Shall we pick up there?",
+    "welcome_done": "Welcome back. You've already checked in this week. Would you like to hear how it went?",
+    "reprompt_offer_start": "Would you like to start your check-in? Say yes or no.",
+    "reprompt_offer_resume": "Would you like to pick up where you left off? Say yes or no.",
+    "reprompt_offer_recap": "Would you like to hear how this week went? Say yes or no.",
+    "not_now": "That's okay. Whenever you're ready, just say: open therapy check in.",
+    "done_no_recap": "Okay. If you'd like to change an answer, say something like: change sign four. "
+    "Or say stop.",
+    "reprompt_done_menu": "You can change an answer, hear your recap, or say stop.",
+    # Asking a sign
+    "ask_sign": "{lead}Sign {number} of twelve: {name}. {prompt} {question}",
+    "question": "How true was that this week, from one to five?",
+    "reprompt_sign": "How true was {name} for you this week? Say a number from one to five, or say skip.",
+    "lead_first": "Let's begin. ",
+    "lead_halfway": "You're halfway there. ",
+    "lead_last": "Last one. ",
+    "ack_rating": "Thanks. ",
+    "ack_changed": "Updated. ",
+    "ack_skipped": "Okay, we'll leave that one. ",
+    "ack_kept": "Okay, I'll keep your earlier answer. ",
+    "resume_lead": "Picking up where you left off. ",
+    # Bad answers
+    "out_of_range": "Let's keep it between one and five, where one is not at all and five is very true. "
+    "{question}",
+    "not_a_rating": "Sorry, I didn't catch a number. Please pick one from one to five. {question}",
+    "offer_skip": "That's okay if this one is hard to rate. Would you like to skip it?",
+    "reprompt_offer_skip": "Say yes to skip this sign, or give a number from one to five.",
+    "fallback_rating": "Sorry, I didn't catch that. {question}",
+    "didnt_catch": "Sorry, I didn't catch that.",
+    # Navigation
+    "no_previous": "This is the first sign, so there's nothing to go back to. ",
+    "going_back": "Going back. ",
+    "explain": "{explanation} {question}",
+    "choose_sign": "Which sign would you like to change? You can say a number, like sign four.",
+    "reprompt_choose_sign": "Say the number of the sign you'd like to change, from one to twelve.",
+    "unknown_sign": "I'm not sure which sign that is. Say a number from one to twelve.",
+    "change_sign": "Sure. Sign {number}: {name}. {prompt} {question}",
+    "change_saved": "Updated. Your answer for {name} is now {value}.",
+    "offer_recap_after_done": "You've finished this week's check-in already. Would you like to hear how it went?",
+    "offer_resume_short": "Shall we pick up at sign {number}, {name}?",
+    "carry_on": "Shall we carry on with your check-in?",
+    # Help
+    "help_rating": "You're on sign {number} of twelve. Rate how true it felt this week, from one, not at all, "
+    "to five, very true. You can also say skip, go back, or what does that mean. {question}",
+    "help_about": "Once a week, I'll ask about twelve signs of progress in therapy, and you rate each from "
+    "one to five. You can start a check-in, hear your recap, or change an answer.",
+    "what_next": "What would you like to do?",
+    "reprompt_general": "You can say start my check-in, give me my recap, or stop.",
+    # Ending
+    "paused": "Okay. Everything you've said is saved. Whenever you're ready, say open therapy check in, "
+    "and we'll pick up where you left off.",
+    "goodbye": "Take care. Talk to you next week.",
+    "complete": "That's all twelve. Thank you for taking this time for yourself.",
+    # Summary of one week's answers
+    "summary_none": "You didn't rate any signs this week, and that's completely fine.",
+    "summary_counts": "You rated {rated} of twelve signs{skipped}.",
+    "summary_skipped": ", and skipped {count}",
+    "summary_top_one": "Your highest was {name}, at {value}.",
+    "summary_top_two": "Your highest were {first} and {second}, both at {value}.",
+    "summary_low": "{name} was lower, at {value}. That's worth bringing to your next session, gently.",
+    "summary_all_same": "You gave every sign a {value}.",
+    # Errors
+    "error_in_check_in": "Sorry, something went wrong on my side. Nothing you've said is lost. {question}",
+    "error_general": "Sorry, something went wrong on my side. Please try again in a moment.",
+    "card_title": "Therapy Check-In",
+}

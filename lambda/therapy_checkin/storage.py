@@ -1,0 +1,215 @@
+"""The only module that talks to DynamoDB.
+
+Key design (one table, defined in ``template.yaml``)::
+
+    pk = "ACCOUNT#<sha256 of the Alexa account ID>"
+    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash
+    sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week: r_<sign> ratings, skipped set, timestamps
+
+``scope`` is ``A`` for the account, or ``P<sha256 of the voice profile ID>`` when Alexa recognises who is
+speaking, so two people on one device keep separate check-ins. Raw Alexa IDs are never stored.
+
+"CHECKIN" sorts before "PROFILE", so one descending Query over ``begins_with(sk, "<scope>#")`` with a small
+``Limit`` returns the profile first and then the newest weeks: launch costs one bounded read, whatever the
+length of the history. Each rating is one UpdateItem that sets only that sign's attribute, so two devices
+answering at once never overwrite each other's answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.signs import is_sign
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+else:
+    DynamoDBClient = Any
+
+RATING_PREFIX = "r_"
+ACCOUNT_PREFIX = "ACCOUNT#"
+PROFILE_SUFFIX = "PROFILE"
+CHECKIN_SUFFIX = "CHECKIN#"
+
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 0.8
+MAX_ATTEMPTS = 2
+"""Worst case for one call: 2 attempts x (0.5 s connect + 0.8 s read) + at most 1 s of standard-mode backoff
+= 3.6 s, and a healthy call takes about 10 ms. A turn makes at most two calls on the slow path, so even a hung
+table leaves the skill time to answer within Alexa's 8 seconds."""
+
+
+def pseudonym(raw_id: str) -> str:
+    """A one-way hash of an Alexa ID: stable, so it can key data, but the raw ID never leaves the request."""
+    return hashlib.sha256(raw_id.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class UserKey:
+    """Whose data a request reads and writes: an account, and within it one voice profile or the account."""
+
+    account: str
+    scope: str
+
+    @classmethod
+    def from_ids(cls, user_id: str, person_id: str | None = None) -> UserKey:
+        scope = f"P{pseudonym(person_id)[:32]}" if person_id else "A"
+        return cls(account=pseudonym(user_id), scope=scope)
+
+    @property
+    def pk(self) -> str:
+        return f"{ACCOUNT_PREFIX}{self.account}"
+
+    @property
+    def sk_prefix(self) -> str:
+        return f"{self.scope}#"
+
+    def checkin_sk(self, week: str) -> str:
+        return f"{self.scope}#{CHECKIN_SUFFIX}{week}"
+
+    @property
+    def profile_sk(self) -> str:
+        return f"{self.scope}#{PROFILE_SUFFIX}"
+
+    @property
+    def log_id(self) -> str:
+        """A short, non-reversible handle for correlating log lines of one user."""
+        return pseudonym(f"log:{self.account}:{self.scope}")[:12]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the skill remembers about a person between weeks (never their ratings)."""
+
+    first_seen: str | None = None
+    time_zone: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class History:
+    """The profile and the newest weeks of check-ins, newest first."""
+
+    profile: Profile | None
+    weeks: Sequence[WeekAnswers]
+
+    def week(self, week: str) -> WeekAnswers | None:
+        return next((answers for answers in self.weeks if answers.week == week), None)
+
+
+def _number(value: Any) -> int:
+    return int(value["N"])
+
+
+def _week_from_item(item: Mapping[str, Any]) -> WeekAnswers:
+    week = item["sk"]["S"].rsplit(CHECKIN_SUFFIX, 1)[1]
+    ratings = {
+        name[len(RATING_PREFIX):]: _number(value)
+        for name, value in item.items()
+        if name.startswith(RATING_PREFIX) and is_sign(name[len(RATING_PREFIX):])
+    }
+    skipped = frozenset(s for s in item.get("skipped", {}).get("SS", []) if is_sign(s))
+    return WeekAnswers(week=week, ratings=ratings, skipped=skipped, completed="completedAt" in item)
+
+
+def _profile_from_item(item: Mapping[str, Any]) -> Profile:
+    return Profile(
+        first_seen=item.get("firstSeen", {}).get("S"),
+        time_zone=item.get("timeZone", {}).get("S"),
+        attributes={k: v for k, v in item.items() if k not in ("pk", "sk")},
+    )
+
+
+def _iso(moment: datetime) -> dict[str, str]:
+    return {"S": moment.isoformat(timespec="seconds")}
+
+
+class CheckInStore:
+    """Reads and writes one table. Construct once per process; each method is one DynamoDB call."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    def load_history(self, user: UserKey, weeks: int) -> History:
+        """The profile and up to ``weeks`` newest check-ins, in one Query over this user's key range."""
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": user.pk}, ":prefix": {"S": user.sk_prefix}},
+            ScanIndexForward=False,
+            Limit=weeks + 1,
+            ConsistentRead=True,
+        )
+        profile: Profile | None = None
+        found: list[WeekAnswers] = []
+        for item in response.get("Items", []):
+            sk = item["sk"]["S"]
+            if sk == user.profile_sk:
+                profile = _profile_from_item(item)
+            elif sk.startswith(user.sk_prefix + CHECKIN_SUFFIX):
+                found.append(_week_from_item(item))
+        return History(profile=profile, weeks=found[:weeks])
+
+    def save_rating(self, user: UserKey, week: str, sign_id: str, rating: int, now: datetime) -> None:
+        """Store one rating the moment it is given. Only this sign's attribute changes."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=self._week_key(user, week),
+            UpdateExpression="SET #rating = :rating, updatedAt = :now, startedAt = if_not_exists(startedAt, :now) "
+            "DELETE skipped :sign",
+            ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
+            ExpressionAttributeValues={
+                ":rating": {"N": str(rating)},
+                ":now": _iso(now),
+                ":sign": {"SS": [sign_id]},
+            },
+        )
+
+    def save_skip(self, user: UserKey, week: str, sign_id: str, now: datetime) -> None:
+        """Mark a sign as skipped this week. A skipped sign counts as unanswered, never as zero."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._week_key(user, week),
+                UpdateExpression="SET updatedAt = :now, startedAt = if_not_exists(startedAt, :now) "
+                "ADD skipped :sign",
+                ConditionExpression="attribute_not_exists(#rating)",
+                ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
+                ExpressionAttributeValues={":now": _iso(now), ":sign": {"SS": [sign_id]}},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            # Rated meanwhile (another device, or earlier this week): a rating always wins over a skip.
+            pass
+
+    def mark_completed(self, user: UserKey, week: str, now: datetime) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key=self._week_key(user, week),
+            UpdateExpression="SET completedAt = :now, updatedAt = :now",
+            ExpressionAttributeValues={":now": _iso(now)},
+        )
+
+    def save_profile(self, user: UserKey, now: datetime, time_zone: str | None = None) -> None:
+        """Create the profile on a first visit, or update its time zone; the first visit date never changes."""
+        names = "SET firstSeen = if_not_exists(firstSeen, :now), updatedAt = :now"
+        values: dict[str, Any] = {":now": _iso(now)}
+        if time_zone:
+            names += ", timeZone = :tz"
+            values[":tz"] = {"S": time_zone}
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
+            UpdateExpression=names,
+            ExpressionAttributeValues=values,
+        )
+
+    @staticmethod
+    def _week_key(user: UserKey, week: str) -> dict[str, Any]:
+        return {"pk": {"S": user.pk}, "sk": {"S": user.checkin_sk(week)}}
+

@@ -1,0 +1,99 @@
+"""One request, as the handlers see it: who is speaking, when, in which locale, and where they are.
+
+An interceptor builds a :class:`Turn` for every request and another writes its session state back to the
+response, so handlers never touch raw attributes. The table is read lazily and at most once per turn.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache, cached_property
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from therapy_checkin.config import settings
+from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.weeks import parse_timestamp, week_of
+from therapy_checkin.session import SessionState
+from therapy_checkin.speech import Speech, speech_for
+from therapy_checkin.storage import CheckInStore, History, UserKey
+
+HISTORY_WEEKS = 9
+"""Weeks read at launch: this week and the eight before it, enough for a recap and an eight-week trend."""
+
+TURN_KEY = "turn"
+
+
+@cache
+def default_store() -> CheckInStore:
+    """The process-wide store, created on first use so that import stays cheap."""
+    import boto3
+    from botocore.config import Config
+
+    from therapy_checkin import storage
+
+    client = boto3.session.Session().client(
+        "dynamodb",
+        config=Config(
+            connect_timeout=storage.CONNECT_TIMEOUT_SECONDS,
+            read_timeout=storage.READ_TIMEOUT_SECONDS,
+            retries={"mode": "standard", "total_max_attempts": storage.MAX_ATTEMPTS},
+        ),
+    )
+    return CheckInStore(settings().table_name, client)
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput, store: CheckInStore | None = None) -> None:
+        envelope = handler_input.request_envelope
+        self.handler_input = handler_input
+        self.request = envelope.request
+        self.now: datetime = parse_timestamp(getattr(self.request, "timestamp", None))
+        self.speech: Speech = speech_for(getattr(self.request, "locale", None))
+        system = envelope.context.system if envelope.context else None
+        user_id = system.user.user_id if system and system.user and system.user.user_id else "anonymous"
+        person = getattr(system, "person", None) if system else None
+        self.user = UserKey.from_ids(user_id, getattr(person, "person_id", None))
+        attributes: Any = envelope.session.attributes if envelope.session else None
+        self.state = SessionState.from_attributes(attributes)
+        self.new_session = bool(envelope.session and envelope.session.new)
+        self._store = store
+
+    @property
+    def store(self) -> CheckInStore:
+        return self._store or default_store()
+
+    @cached_property
+    def history(self) -> History:
+        """The profile and recent weeks, read once per turn and only when a handler asks."""
+        return self.store.load_history(self.user, HISTORY_WEEKS)
+
+    @property
+    def time_zone(self) -> str | None:
+        if self.state.time_zone:
+            return self.state.time_zone
+        profile = self.history.profile
+        return profile.time_zone if profile else None
+
+    @property
+    def week(self) -> str:
+        """The week this session's answers belong to: fixed at the start of a check-in."""
+        if self.state.answers is not None:
+            return self.state.answers.week
+        return week_of(self.now, self.time_zone)
+
+    def answers(self) -> WeekAnswers:
+        """This week's answers: from the session when it has them, otherwise from the table."""
+        if self.state.answers is None:
+            week = self.week
+            self.state.answers = self.history.week(week) or WeekAnswers(week=week)
+        return self.state.answers
+
+
+def turn_of(handler_input: HandlerInput) -> Turn:
+    turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+    if not isinstance(turn, Turn):
+        turn = Turn(handler_input)
+        handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
+    return turn

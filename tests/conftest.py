@@ -1,0 +1,85 @@
+"""Shared fixtures: an in-process DynamoDB (moto) holding the template's table, and conversations with the
+real Lambda handler."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TABLE_NAME": "therapy-checkin-test",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+        "POWERTOOLS_DEV": "0",
+    }
+)
+os.environ.setdefault("SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-000000000001")
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+from devtools.conversation import Conversation  # noqa: E402
+from devtools.envelopes import Device  # noqa: E402
+from devtools.table import create_table  # noqa: E402
+
+TABLE_NAME = os.environ["TABLE_NAME"]
+MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+"""A fixed clock for conversations: Monday of ISO week 2026-W48."""
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    """A fresh in-process DynamoDB (moto) with the table created from template.yaml."""
+    import boto3
+    from moto import mock_aws
+
+    from therapy_checkin.turn import default_store
+
+    with mock_aws():
+        default_store.cache_clear()
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, TABLE_NAME)
+        yield client
+        default_store.cache_clear()
+
+
+@pytest.fixture
+def handler(dynamodb: Any) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    from therapy_checkin.handler import lambda_handler
+
+    return lambda_handler
+
+
+@pytest.fixture
+def talk(handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[..., Conversation]:
+    """Start a conversation for a device (a new user unless a device is given)."""
+
+    def start(device: Device | None = None, now: datetime = MONDAY_NOON) -> Conversation:
+        return Conversation(handler=handler, device=device or Device(), now=now)
+
+    return start
+
+
+def table_items(client: Any) -> list[dict[str, Any]]:
+    """Every item in the test table, deserialised (a Scan is fine here: it is a test's view of the table)."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    items = client.scan(TableName=TABLE_NAME)["Items"]
+    return [{key: deserializer.deserialize(value) for key, value in item.items()} for item in items]
+
+
+def ratings_in_table(client: Any) -> dict[str, dict[str, int]]:
+    """Ratings per check-in item (keyed by sort key), as stored."""
+    result: dict[str, dict[str, int]] = {}
+    for item in table_items(client):
+        if "#CHECKIN#" in item["sk"]:
+            result[item["sk"]] = {k[2:]: int(v) for k, v in item.items() if k.startswith("r_")}
+    return result
