@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from devtools.envelopes import (
@@ -79,7 +79,7 @@ class Conversation:
 
     handler: Handler
     device: Device = field(default_factory=Device)
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     history: list[Reply] = field(default_factory=list)
@@ -104,7 +104,7 @@ class Conversation:
         return reply
 
     def launch(self) -> Reply:
-        """"Alexa, open therapy check in": always a new session, as on a device."""
+        """ "Alexa, open therapy check in": always a new session, as on a device."""
         self.session_id = None
         return self.send(launch_request())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
@@ -28,8 +28,8 @@ class Device:
 
 
 def timestamp(moment: datetime | None = None) -> str:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _system(device: Device) -> dict[str, Any]:
@@ -57,8 +57,7 @@ def envelope(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Wrap a request body in the envelope Alexa sends; ``session_id=None`` leaves the session out."""
-    body = {"requestId": _id("amzn1.echo-api.request"), "timestamp": timestamp(now), "locale": device.locale,
-            **request}
+    body = {"requestId": _id("amzn1.echo-api.request"), "timestamp": timestamp(now), "locale": device.locale, **request}
     event: dict[str, Any] = {
         "version": "1.0",
         "context": {"System": _system(device)},
@@ -95,12 +94,17 @@ def intent_request(name: str, slots: dict[str, Any] | None = None) -> dict[str, 
     return {"type": "IntentRequest", "intent": intent}
 
 
-def resolved_slot(value: str, ids: list[tuple[str, str]], type_name: str, skill_id: str = TEST_SKILL_ID) -> dict[str, Any]:
+def resolved_slot(
+    value: str, ids: list[tuple[str, str]], type_name: str, skill_id: str = TEST_SKILL_ID
+) -> dict[str, Any]:
     """A custom slot as Alexa fills it: what was heard, plus entity resolution to the type's value IDs."""
     authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{type_name}"
     if ids:
-        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
-                      "values": [{"value": {"name": name, "id": value_id}} for name, value_id in ids]}
+        resolution = {
+            "authority": authority,
+            "status": {"code": "ER_SUCCESS_MATCH"},
+            "values": [{"value": {"name": name, "id": value_id}} for name, value_id in ids],
+        }
     else:
         resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
     return {"value": value, "resolutions": {"resolutionsPerAuthority": [resolution]}}

@@ -10,8 +10,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 TABLE_RESOURCE = "CheckInTable"
-CREATE_TABLE_FIELDS = ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes",
-                       "LocalSecondaryIndexes")
+CREATE_TABLE_FIELDS = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "BillingMode",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+)
 
 
 class _CloudFormationLoader(yaml.SafeLoader):

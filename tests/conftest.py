@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import pytest
 
@@ -25,12 +25,12 @@ os.environ.setdefault("SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-00000
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-from devtools.conversation import Conversation  # noqa: E402
-from devtools.envelopes import Device  # noqa: E402
-from devtools.table import create_table  # noqa: E402
+from devtools.conversation import Conversation
+from devtools.envelopes import Device
+from devtools.table import create_table
 
 TABLE_NAME = os.environ["TABLE_NAME"]
-MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """A fixed clock for conversations: Monday of ISO week 2026-W48."""
 
 
@@ -54,7 +54,7 @@ def dynamodb() -> Iterator[Any]:
 def handler(dynamodb: Any) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     from therapy_checkin.handler import lambda_handler
 
-    return lambda_handler
+    return cast(Callable[[dict[str, Any], Any], dict[str, Any]], lambda_handler)
 
 
 @pytest.fixture

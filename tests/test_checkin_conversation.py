@@ -57,7 +57,7 @@ def test_full_check_in_stores_every_rating_as_spoken(talk: Talk, dynamodb: Any) 
         assert f"Sign {conversation_number(number)} of twelve" in reply.speech
         reply = conversation.rate(said)
         stored = ratings_in_table(dynamodb)
-        assert list(stored.values())[0][SIGN_IDS[number - 1]] == expected, "saved the moment it is spoken"
+        assert next(iter(stored.values()))[SIGN_IDS[number - 1]] == expected, "saved the moment it is spoken"
         if number == 6:
             assert reply.speech.startswith("Thanks. You're halfway there. Sign seven of twelve")
         if number == 11:
@@ -222,8 +222,9 @@ def test_repeat_explain_and_help_keep_the_place(talk: Talk, dynamodb: Any) -> No
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3, "perspective": 3, "relationships": 4}]
 
 
-@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent",
-                                    "AMAZON.NavigateHomeIntent"])
+@pytest.mark.parametrize(
+    "intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent", "AMAZON.NavigateHomeIntent"]
+)
 def test_stop_cancel_pause_keep_everything(talk: Talk, dynamodb: Any, intent: str) -> None:
     conversation = talk()
     open_and_accept(conversation)
@@ -247,8 +248,9 @@ def test_fallback_mid_check_in_reasks_the_sign_and_outside_gives_help(talk: Talk
     assert conversation.attributes["index"] == 0
 
 
-def test_an_unexpected_error_apologises_and_keeps_the_place(talk: Talk, dynamodb: Any,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_apologises_and_keeps_the_place(
+    talk: Talk, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from therapy_checkin.storage import CheckInStore
 
     conversation = talk()

@@ -21,7 +21,11 @@ class TurnInterceptor(AbstractRequestInterceptor):
         logger.append_keys(user=turn.user.log_id, locale=turn.speech.locale)
         logger.info(
             "Request",
-            extra={"request_type": request.object_type, "intent": intent, "mode": turn.state.mode.value},
+            extra={
+                "request_type": getattr(request, "object_type", None),
+                "intent": intent,
+                "mode": turn.state.mode.value,
+            },
         )
 
 

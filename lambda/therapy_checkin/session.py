@@ -111,7 +111,9 @@ def _answers(raw: Any) -> WeekAnswers | None:
         if is_sign(sign) and _int_in(value, MIN_RATING, MAX_RATING, None) is not None
     }
     skipped_raw = raw.get("skipped")
-    skipped = frozenset(s for s in (skipped_raw if isinstance(skipped_raw, list) else []) if isinstance(s, str)
-                        and is_sign(s))
-    return WeekAnswers(week=raw["key"][:16], ratings=ratings, skipped=skipped - ratings.keys(),
-                       completed=raw.get("completed") is True)
+    skipped = frozenset(
+        s for s in (skipped_raw if isinstance(skipped_raw, list) else []) if isinstance(s, str) and is_sign(s)
+    )
+    return WeekAnswers(
+        week=raw["key"][:16], ratings=ratings, skipped=skipped - ratings.keys(), completed=raw.get("completed") is True
+    )

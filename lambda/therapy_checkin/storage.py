@@ -17,6 +17,7 @@ answering at once never overwrite each other's answers.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,9 +110,9 @@ def _number(value: Any) -> int:
 def _week_from_item(item: Mapping[str, Any]) -> WeekAnswers:
     week = item["sk"]["S"].rsplit(CHECKIN_SUFFIX, 1)[1]
     ratings = {
-        name[len(RATING_PREFIX):]: _number(value)
+        name[len(RATING_PREFIX) :]: _number(value)
         for name, value in item.items()
-        if name.startswith(RATING_PREFIX) and is_sign(name[len(RATING_PREFIX):])
+        if name.startswith(RATING_PREFIX) and is_sign(name[len(RATING_PREFIX) :])
     }
     skipped = frozenset(s for s in item.get("skipped", {}).get("SS", []) if is_sign(s))
     return WeekAnswers(week=week, ratings=ratings, skipped=skipped, completed="completedAt" in item)
@@ -173,19 +174,16 @@ class CheckInStore:
 
     def save_skip(self, user: UserKey, week: str, sign_id: str, now: datetime) -> None:
         """Mark a sign as skipped this week. A skipped sign counts as unanswered, never as zero."""
-        try:
+        # If the sign was rated meanwhile (another device, or earlier this week), the rating wins over a skip.
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
             self._client.update_item(
                 TableName=self._table,
                 Key=self._week_key(user, week),
-                UpdateExpression="SET updatedAt = :now, startedAt = if_not_exists(startedAt, :now) "
-                "ADD skipped :sign",
+                UpdateExpression="SET updatedAt = :now, startedAt = if_not_exists(startedAt, :now) ADD skipped :sign",
                 ConditionExpression="attribute_not_exists(#rating)",
                 ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
                 ExpressionAttributeValues={":now": _iso(now), ":sign": {"SS": [sign_id]}},
             )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            # Rated meanwhile (another device, or earlier this week): a rating always wins over a skip.
-            pass
 
     def mark_completed(self, user: UserKey, week: str, now: datetime) -> None:
         self._client.update_item(
@@ -212,4 +210,3 @@ class CheckInStore:
     @staticmethod
     def _week_key(user: UserKey, week: str) -> dict[str, Any]:
         return {"pk": {"S": user.pk}, "sk": {"S": user.checkin_sk(week)}}
-

@@ -14,12 +14,28 @@ MIN_RATING = 1
 MAX_RATING = 5
 
 _NUMBER_WORDS: dict[str, int] = {
-    "zero": 0, "none": 0, "nought": 0,
-    "one": 1, "won": 1, "two": 2, "to": 2, "too": 2, "three": 3, "four": 4, "for": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "zero": 0,
+    "none": 0,
+    "nought": 0,
+    "one": 1,
+    "won": 1,
+    "two": 2,
+    "to": 2,
+    "too": 2,
+    "three": 3,
+    "four": 4,
+    "for": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
-_FILLERS = re.compile(r"\b(out of (5|five)|a|an|i'd|id|i|would|say|probably|maybe|think|about|it's|its|was|"
-                      r"it|is|my|answer|rating|rate|give|definitely|let's|guess|number|this|week|like|um|uh)\b")
+_FILLERS = re.compile(
+    r"\b(out of (5|five)|a|an|i'd|id|i|would|say|probably|maybe|think|about|it's|its|was|"
+    r"it|is|my|answer|rating|rate|give|definitely|let's|guess|number|this|week|like|um|uh)\b"
+)
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
 

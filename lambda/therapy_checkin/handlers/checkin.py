@@ -14,8 +14,8 @@ from therapy_checkin.domain.checkin import MISSES_BEFORE_SKIP_OFFER, next_sign_i
 from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
 from therapy_checkin.domain.recap import week_summary
 from therapy_checkin.domain.signs import SIGN_IDS
-from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.handlers.replies import ask_sign, end, reask_sign, reply, sign_question, start_or_resume
+from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
 from therapy_checkin.session import OFFERS, Mode
 from therapy_checkin.turn import turn_of
@@ -30,7 +30,7 @@ def _asking_sign(handler_input: HandlerInput) -> bool:
 
 
 class LaunchHandler(AbstractRequestHandler):
-    """"Alexa, open therapy check in": welcome, then offer what fits where the user is this week."""
+    """ "Alexa, open therapy check in": welcome, then offer what fits where the user is this week."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
@@ -166,7 +166,7 @@ class RateHandler(AbstractRequestHandler):
 
 
 class SkipHandler(AbstractRequestHandler):
-    """"Skip" / "next": leave this sign unrated and move on. An earlier rating of the sign is kept."""
+    """ "Skip" / "next": leave this sign unrated and move on. An earlier rating of the sign is kept."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         skip = is_intent_name("SkipIntent")(handler_input) or is_intent_name("AMAZON.NextIntent")(handler_input)
@@ -210,7 +210,7 @@ class SkipOfferHandler(AbstractRequestHandler):
 
 
 class PreviousHandler(AbstractRequestHandler):
-    """"Go back": ask the previous sign again; the new answer replaces the old one."""
+    """ "Go back": ask the previous sign again; the new answer replaces the old one."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.PreviousIntent")(handler_input) and _mode_is(handler_input, Mode.RATING)
@@ -228,7 +228,7 @@ class PreviousHandler(AbstractRequestHandler):
 
 
 class ExplainHandler(AbstractRequestHandler):
-    """"What does that mean?": a few sentences about the sign, then the same question."""
+    """ "What does that mean?": a few sentences about the sign, then the same question."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("ExplainIntent")(handler_input) and _asking_sign(handler_input)

@@ -7,6 +7,7 @@ import traceback
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin.handlers.replies import current_question
@@ -39,12 +40,16 @@ class ErrorHandler(AbstractExceptionHandler):
             turn = Turn(handler_input)
         except Exception as error:  # noqa: BLE001 - a request too broken to read still gets an answer
             log_safely("Request unreadable", error)
-            return handler_input.response_builder.speak(
-                "Sorry, something went wrong on my side. Please try again in a moment."
-            ).set_should_end_session(True).response
+            return (
+                handler_input.response_builder.speak(
+                    "Sorry, something went wrong on my side. Please try again in a moment."
+                )
+                .set_should_end_session(True)
+                .response
+            )
         handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
         session = handler_input.request_envelope.session
-        if session is None or handler_input.request_envelope.request.object_type == "SessionEndedRequest":
+        if session is None or is_request_type("SessionEndedRequest")(handler_input):
             return handler_input.response_builder.response
         handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
         question, reprompt = current_question(handler_input)

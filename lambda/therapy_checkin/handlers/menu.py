@@ -39,7 +39,7 @@ def change_sign(handler_input: HandlerInput, sign_id: str) -> Response:
 
 
 class ChangeAnswerHandler(AbstractRequestHandler):
-    """"Change sign four" / "change my answer for boundaries"; without a sign, ask which one."""
+    """ "Change sign four" / "change my answer for boundaries"; without a sign, ask which one."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("ChangeAnswerIntent")(handler_input)
@@ -70,7 +70,7 @@ class ChooseSignHandler(AbstractRequestHandler):
 
 
 class RecapHandler(AbstractRequestHandler):
-    """"How am I doing?", or yes to hearing how the week went."""
+    """ "How am I doing?", or yes to hearing how the week went."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if is_intent_name("AMAZON.YesIntent")(handler_input):
@@ -83,14 +83,18 @@ class RecapHandler(AbstractRequestHandler):
         summary = week_summary(answers, turn.speech, lambda sign: turn.speech.sign(sign).short_name)
         if turn.state.asking_sign:
             turn.state.mode = Mode.OFFER_RESUME
-            return reply(handler_input, f"{summary} {turn.speech('carry_on')}", turn.speech("reprompt_offer_resume"),
-                         card=summary)
+            return reply(
+                handler_input,
+                f"{summary} {turn.speech('carry_on')}",
+                turn.speech("reprompt_offer_resume"),
+                card=summary,
+            )
         turn.state.mode = Mode.IDLE
         return end(handler_input, f"{summary} {turn.speech('goodbye')}", card=summary)
 
 
 class RepeatHandler(AbstractRequestHandler):
-    """"Repeat" / "say that again": the current question in full. Also "start" when a sign is being asked."""
+    """ "Repeat" / "say that again": the current question in full. Also "start" when a sign is being asked."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if is_intent_name("AMAZON.RepeatIntent")(handler_input):

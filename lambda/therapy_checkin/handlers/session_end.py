@@ -67,5 +67,8 @@ class UnknownRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        logger.info("Request type not handled", extra={"request_type": handler_input.request_envelope.request.object_type})
+        logger.info(
+            "Request type not handled",
+            extra={"request_type": handler_input.request_envelope.getattr(request, "object_type", None)},
+        )
         return handler_input.response_builder.response

@@ -20,8 +20,7 @@ SIGNS: dict[str, SignText] = {
     "perspective": SignText(
         name="seeing things from new angles",
         short_name="perspective",
-        prompt="When something upset you, you could step back and wonder whether there was another way "
-        "to see it.",
+        prompt="When something upset you, you could step back and wonder whether there was another way to see it.",
         explanation="This sign is about flexible thinking. Progress can mean noticing an old, harsh story "
         "in your head and gently asking if it's the whole picture. The thought can stay; it just loosens "
         "its grip.",
@@ -52,8 +51,7 @@ SIGNS: dict[str, SignText] = {
     "coping": SignText(
         name="healthier coping",
         short_name="coping",
-        prompt="On a tough day, you reached for something that truly helps, like a walk, a journal, "
-        "or a friend.",
+        prompt="On a tough day, you reached for something that truly helps, like a walk, a journal, or a friend.",
         explanation="Everyone has ways of getting through stress. Progress can look like choosing a steadier "
         "habit over an old one that cost you later. Even one small swap counts.",
     ),
@@ -102,7 +100,19 @@ SIGNS: dict[str, SignText] = {
 }
 
 NUMBERS: tuple[str, ...] = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
 )
 
 MESSAGES: dict[str, str] = {
@@ -118,8 +128,7 @@ MESSAGES: dict[str, str] = {
     "reprompt_offer_resume": "Would you like to pick up where you left off? Say yes or no.",
     "reprompt_offer_recap": "Would you like to hear how this week went? Say yes or no.",
     "not_now": "That's okay. Whenever you're ready, just say: open therapy check in.",
-    "done_no_recap": "Okay. If you'd like to change an answer, say something like: change sign four. "
-    "Or say stop.",
+    "done_no_recap": "Okay. If you'd like to change an answer, say something like: change sign four. Or say stop.",
     "reprompt_done_menu": "You can change an answer, hear your recap, or say stop.",
     # Asking a sign
     "ask_sign": "{lead}Sign {number} of twelve: {name}. {prompt} {question}",
@@ -134,8 +143,7 @@ MESSAGES: dict[str, str] = {
     "ack_kept": "Okay, I'll keep your earlier answer. ",
     "resume_lead": "Picking up where you left off. ",
     # Bad answers
-    "out_of_range": "Let's keep it between one and five, where one is not at all and five is very true. "
-    "{question}",
+    "out_of_range": "Let's keep it between one and five, where one is not at all and five is very true. {question}",
     "not_a_rating": "Sorry, I didn't catch a number. Please pick one from one to five. {question}",
     "offer_skip": "That's okay if this one is hard to rate. Would you like to skip it?",
     "reprompt_offer_skip": "Say yes to skip this sign, or give a number from one to five.",
