@@ -67,8 +67,6 @@ class UnknownRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        logger.info(
-            "Request type not handled",
-            extra={"request_type": handler_input.request_envelope.getattr(request, "object_type", None)},
-        )
+        request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        logger.info("Request type not handled", extra={"request_type": request_type})
         return handler_input.response_builder.response
