@@ -1,0 +1,524 @@
+"""Deployment checks: template.yaml (SAM), infrastructure/fill_endpoint.py and skill-package/skill.json.
+
+Everything here runs offline. The template is read with cfn-lint's YAML loader, which turns the short-form
+tags (!Ref, !GetAtt, !Sub, ...) into their long form ({"Ref": ...}, {"Fn::GetAtt": [...]}, ...).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from cfnlint.api import lint_file
+from cfnlint.decode.cfn_yaml import loads
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template.yaml"
+SKILL_JSON = ROOT / "skill-package" / "skill.json"
+INTERACTION_MODEL = ROOT / "skill-package" / "interactionModels" / "custom" / "en-US.json"
+FILL_ENDPOINT = ROOT / "infrastructure" / "fill_endpoint.py"
+
+TABLE_ACTIONS = {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+CLOUDWATCH_RETENTION_DAYS = {
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+}  # fmt: skip
+PLACEHOLDER_ARN = "arn:aws:lambda:REGION:ACCOUNT_ID:function:FUNCTION_NAME"
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:therapy-checkin"
+SKILL_ID = "amzn1.ask.skill.00000000-1111-2222-3333-444444444444"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in template["Resources"].items() if res["Type"] == resource_type}
+
+
+def _get_att(value: Any) -> tuple[str, str]:
+    """(resource, attribute) of a Fn::GetAtt in either of its two long forms."""
+    assert isinstance(value, dict), value
+    assert set(value) == {"Fn::GetAtt"}, value
+    target = value["Fn::GetAtt"]
+    if isinstance(target, str):
+        resource, _, attribute = target.partition(".")
+        return resource, attribute
+    resource, attribute = target
+    return str(resource), str(attribute)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside a value, intrinsic functions included (Fn::Sub text, Fn::Join parts, ...)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _iam_statements(value: Any) -> Iterator[dict[str, Any]]:
+    """Every IAM statement anywhere in the template (inline policies, role policies, resource policies)."""
+    if isinstance(value, dict):
+        statements = value.get("Statement")
+        if statements is not None:
+            for statement in _as_list(statements):
+                assert isinstance(statement, dict), statement
+                yield statement
+        for item in value.values():
+            yield from _iam_statements(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _iam_statements(item)
+
+
+def _load_fill_endpoint() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("fill_endpoint", FILL_ENDPOINT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _find_smapi_spec() -> Path | None:
+    """spec.json of the npm package ask-smapi-model, if it is installed somewhere we know of."""
+    candidates = [
+        os.environ.get("ASK_SMAPI_SPEC", ""),
+        str(ROOT / "node_modules" / "ask-smapi-model" / "spec.json"),
+        str(ROOT / "devtools" / "node_modules" / "ask-smapi-model" / "spec.json"),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    loaded = loads(TEMPLATE.read_text(encoding="utf-8"), str(TEMPLATE))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def function(template: dict[str, Any]) -> dict[str, Any]:
+    functions = _resources_of_type(template, "AWS::Serverless::Function")
+    assert list(functions) == ["CheckInFunction"]
+    properties: dict[str, Any] = functions["CheckInFunction"]["Properties"]
+    return properties
+
+
+@pytest.fixture(scope="module")
+def fill_endpoint() -> ModuleType:
+    return _load_fill_endpoint()
+
+
+@pytest.fixture(scope="module")
+def skill_manifest() -> dict[str, Any]:
+    loaded = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+# --------------------------------------------------------------------------------------------------------------
+# template.yaml
+
+
+def test_cfn_lint_reports_nothing() -> None:
+    matches = lint_file(TEMPLATE)
+    assert [str(match) for match in matches] == []
+
+
+def test_template_is_sam(template: dict[str, Any]) -> None:
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+
+
+def test_skill_id_parameter(template: dict[str, Any]) -> None:
+    parameter = template["Parameters"]["SkillId"]
+    assert parameter["Type"] == "String"
+    assert parameter["AllowedPattern"] == r"amzn1\.ask\.skill\.[0-9a-f-]+"
+    assert "Default" not in parameter
+
+
+def test_alexa_skill_event_is_restricted_to_the_skill_id_parameter(function: dict[str, Any]) -> None:
+    events = function["Events"]
+    assert [event["Type"] for event in events.values()] == ["AlexaSkill"]
+    (event,) = events.values()
+    assert event["Properties"]["SkillId"] == {"Ref": "SkillId"}
+
+
+def test_function_settings(function: dict[str, Any]) -> None:
+    assert function["CodeUri"] == "lambda/"
+    assert function["Handler"] == "therapy_checkin.handler.lambda_handler"
+    assert function["Runtime"] == "python3.13"
+    assert function["Architectures"] in (["arm64"], ["x86_64"])
+    assert function["MemorySize"] == 512
+    assert function["Timeout"] == 7, "Alexa waits 8 seconds for an answer"
+    assert function["Tracing"] == "Active"
+
+
+def test_function_environment(function: dict[str, Any]) -> None:
+    variables = function["Environment"]["Variables"]
+    assert variables["TABLE_NAME"] == {"Ref": "CheckInTable"}
+    assert variables["SKILL_ID"] == {"Ref": "SkillId"}
+    assert variables["POWERTOOLS_SERVICE_NAME"] == "therapy-checkin"
+    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "TherapyCheckIn"
+    assert variables["POWERTOOLS_LOG_LEVEL"] == {"Ref": "LogLevel"}
+    assert variables["LOG_LEVEL"] == {"Ref": "LogLevel"}
+    # Nothing a user said, and no response text (it repeats ratings), goes to logs or traces.
+    assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+    assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+
+
+def test_function_policy_is_exactly_the_four_table_actions(function: dict[str, Any]) -> None:
+    policies = function["Policies"]
+    assert isinstance(policies, list)
+    assert len(policies) == 1
+    (policy,) = policies
+    assert isinstance(policy, dict), "inline statements only: no managed policies or SAM policy templates"
+    assert set(policy) <= {"Version", "Statement"}
+    statements = _as_list(policy["Statement"])
+    assert len(statements) == 1
+    (statement,) = statements
+    assert statement["Effect"] == "Allow"
+    assert set(_as_list(statement["Action"])) == TABLE_ACTIONS
+    assert len(_as_list(statement["Action"])) == len(TABLE_ACTIONS)
+    resources = _as_list(statement["Resource"])
+    assert len(resources) == 1
+    assert _get_att(resources[0]) == ("CheckInTable", "Arn")
+    assert "Condition" not in statement
+    assert "NotAction" not in statement
+    assert "NotResource" not in statement
+
+
+def test_no_wildcard_in_any_iam_statement(template: dict[str, Any]) -> None:
+    statements = list(_iam_statements(template["Resources"]))
+    assert statements, "expected at least the function's policy statement"
+    for statement in statements:
+        for key in ("Action", "NotAction", "Resource", "NotResource"):
+            for text in _strings(statement.get(key, [])):
+                assert "*" not in text, f"wildcard in {key}: {statement}"
+
+
+def test_no_role_or_managed_policy_overrides(function: dict[str, Any]) -> None:
+    assert "Role" not in function
+    assert all(isinstance(policy, dict) for policy in function["Policies"])
+
+
+def test_table_definition(template: dict[str, Any]) -> None:
+    tables = _resources_of_type(template, "AWS::DynamoDB::Table")
+    assert list(tables) == ["CheckInTable"]
+    table = tables["CheckInTable"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    properties = table["Properties"]
+    assert properties["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+    assert properties["AttributeDefinitions"] == [
+        {"AttributeName": "pk", "AttributeType": "S"},
+        {"AttributeName": "sk", "AttributeType": "S"},
+    ]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert properties["SSESpecification"]["SSEEnabled"] is True
+    assert properties["DeletionProtectionEnabled"] is True
+    for absent in ("TimeToLiveSpecification", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "TableName"):
+        assert absent not in properties
+
+
+def test_table_keys_are_plain_data(template: dict[str, Any]) -> None:
+    """Local tools create the table from these two lists as they are: no intrinsic functions allowed."""
+    properties = template["Resources"]["CheckInTable"]["Properties"]
+    for item in [*properties["KeySchema"], *properties["AttributeDefinitions"]]:
+        assert all(isinstance(value, str) for value in item.values()), item
+
+
+def test_log_group(template: dict[str, Any], function: dict[str, Any]) -> None:
+    groups = _resources_of_type(template, "AWS::Logs::LogGroup")
+    assert list(groups) == ["CheckInLogGroup"]
+    group = groups["CheckInLogGroup"]["Properties"]
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    # The function writes to this group, and the group is named like Lambda's own default.
+    assert function["LoggingConfig"]["LogGroup"] == {"Ref": "CheckInLogGroup"}
+    assert function["FunctionName"] == {"Ref": "AWS::StackName"}
+    assert group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${AWS::StackName}"}
+
+
+def test_log_parameters(template: dict[str, Any]) -> None:
+    retention = template["Parameters"]["LogRetentionDays"]
+    assert retention["Type"] == "Number"
+    assert retention["Default"] == 30
+    assert set(retention["AllowedValues"]) == CLOUDWATCH_RETENTION_DAYS
+    assert template["Parameters"]["LogLevel"]["Default"] == "INFO"
+
+
+def test_alarms(template: dict[str, Any], function: dict[str, Any]) -> None:
+    alarms = _resources_of_type(template, "AWS::CloudWatch::Alarm")
+    by_metric = {(a["Properties"]["Namespace"], a["Properties"]["MetricName"]): a for a in alarms.values()}
+    assert set(by_metric) == {
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/Lambda", "Duration"),
+        ("TherapyCheckIn", "Errors"),
+    }
+    for namespace, metric in [("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("AWS/Lambda", "Duration")]:
+        properties = by_metric[namespace, metric]["Properties"]
+        assert properties["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "CheckInFunction"}}]
+        assert properties["Period"] == 300
+    for key in [("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("TherapyCheckIn", "Errors")]:
+        properties = by_metric[key]["Properties"]
+        assert properties["Statistic"] == "Sum"
+        assert properties["Threshold"] == 1
+        assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    duration = by_metric["AWS/Lambda", "Duration"]["Properties"]
+    assert duration["ExtendedStatistic"] == "p99"
+    assert duration["Threshold"] == 3000
+    assert duration["ComparisonOperator"] == "GreaterThanThreshold"
+    # The custom metric is the one Powertools emits: namespace and service dimension from the environment.
+    variables = function["Environment"]["Variables"]
+    custom = by_metric["TherapyCheckIn", "Errors"]["Properties"]
+    assert custom["Namespace"] == variables["POWERTOOLS_METRICS_NAMESPACE"]
+    assert custom["Dimensions"] == [{"Name": "service", "Value": variables["POWERTOOLS_SERVICE_NAME"]}]
+    for alarm in alarms.values():
+        assert alarm["Properties"]["TreatMissingData"] == "notBreaching"
+        assert alarm["Properties"]["AlarmActions"] == {
+            "Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]
+        }
+
+
+def test_alarm_topic_only_with_an_email(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""
+    assert template["Conditions"]["HasAlarmEmail"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}
+    topics = _resources_of_type(template, "AWS::SNS::Topic")
+    assert list(topics) == ["AlarmTopic"]
+    assert topics["AlarmTopic"]["Condition"] == "HasAlarmEmail"
+
+
+def test_outputs(template: dict[str, Any]) -> None:
+    outputs = template["Outputs"]
+    assert _get_att(outputs["CheckInFunctionArn"]["Value"]) == ("CheckInFunction", "Arn")
+    assert outputs["CheckInTableName"]["Value"] == {"Ref": "CheckInTable"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# infrastructure/fill_endpoint.py
+
+
+def _manifest_with_placeholders() -> dict[str, Any]:
+    return {
+        "manifest": {
+            "publishingInformation": {"locales": {"en-US": {"name": "Therapy Check-In"}}},
+            "apis": {"custom": {"endpoint": {"uri": PLACEHOLDER_ARN}, "interfaces": []}},
+            "events": {"subscriptions": [{"eventName": "SKILL_DISABLED"}], "endpoint": {"uri": PLACEHOLDER_ARN}},
+        }
+    }
+
+
+def test_with_endpoint_sets_both_endpoints_and_nothing_else(fill_endpoint: ModuleType) -> None:
+    original = _manifest_with_placeholders()
+    before = copy.deepcopy(original)
+    updated = fill_endpoint.with_endpoint(original, ARN)
+    assert original == before, "the input manifest must not change"
+    assert updated["manifest"]["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    assert updated["manifest"]["events"]["endpoint"] == {"uri": ARN}
+    expected = copy.deepcopy(before)
+    expected["manifest"]["apis"]["custom"]["endpoint"]["uri"] = ARN
+    expected["manifest"]["events"]["endpoint"]["uri"] = ARN
+    assert updated == expected
+
+
+def test_with_endpoint_without_events_section(fill_endpoint: ModuleType) -> None:
+    manifest = _manifest_with_placeholders()
+    del manifest["manifest"]["events"]
+    updated = fill_endpoint.with_endpoint(manifest, ARN)
+    assert updated["manifest"]["apis"]["custom"]["endpoint"]["uri"] == ARN
+    assert "events" not in updated["manifest"]
+
+
+def test_with_endpoint_is_idempotent(fill_endpoint: ModuleType) -> None:
+    once = fill_endpoint.with_endpoint(_manifest_with_placeholders(), ARN)
+    assert fill_endpoint.with_endpoint(once, ARN) == once
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        PLACEHOLDER_ARN,
+        "",
+        "arn:aws:lambda:us-east-1:123456789012:layer:x",
+        "arn:aws:iam::123456789012:role/x",
+        "https://example.com/skill",
+        ARN + "*",
+    ],
+)
+def test_with_endpoint_rejects_what_is_not_a_function_arn(fill_endpoint: ModuleType, arn: str) -> None:
+    with pytest.raises(fill_endpoint.EndpointError):
+        fill_endpoint.with_endpoint(_manifest_with_placeholders(), arn)
+
+
+def test_with_endpoint_accepts_a_qualified_arn(fill_endpoint: ModuleType) -> None:
+    updated = fill_endpoint.with_endpoint(_manifest_with_placeholders(), ARN + ":live")
+    assert updated["manifest"]["apis"]["custom"]["endpoint"]["uri"] == ARN + ":live"
+
+
+def test_with_endpoint_needs_a_custom_api(fill_endpoint: ModuleType) -> None:
+    with pytest.raises(fill_endpoint.EndpointError):
+        fill_endpoint.with_endpoint({"manifest": {"apis": {}}}, ARN)
+
+
+def _stubbed_cloudformation(parameters: list[dict[str, str]], outputs: list[dict[str, str]]) -> tuple[Any, Stubber]:
+    client = boto3.client(
+        "cloudformation", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    stubber = Stubber(client)
+    stack = {
+        "StackName": "therapy-checkin",
+        "CreationTime": datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+        "StackStatus": "CREATE_COMPLETE",
+        "Parameters": parameters,
+        "Outputs": outputs,
+    }
+    stubber.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "therapy-checkin"})
+    return client, stubber
+
+
+def test_arn_from_stack_reads_the_output(fill_endpoint: ModuleType) -> None:
+    client, stubber = _stubbed_cloudformation(
+        [{"ParameterKey": "SkillId", "ParameterValue": SKILL_ID}],
+        [
+            {"OutputKey": "CheckInTableName", "OutputValue": "therapy-checkin-CheckInTable-1"},
+            {"OutputKey": "CheckInFunctionArn", "OutputValue": ARN},
+        ],
+    )
+    with stubber:
+        assert fill_endpoint.arn_from_stack(client, "therapy-checkin", SKILL_ID) == ARN
+    stubber.assert_no_pending_responses()
+
+
+def test_arn_from_stack_refuses_another_skill(fill_endpoint: ModuleType) -> None:
+    client, stubber = _stubbed_cloudformation(
+        [{"ParameterKey": "SkillId", "ParameterValue": "amzn1.ask.skill.other"}],
+        [{"OutputKey": "CheckInFunctionArn", "OutputValue": ARN}],
+    )
+    with stubber, pytest.raises(fill_endpoint.EndpointError, match="deployed for skill"):
+        fill_endpoint.arn_from_stack(client, "therapy-checkin", SKILL_ID)
+
+
+def test_arn_from_stack_without_the_output(fill_endpoint: ModuleType) -> None:
+    client, stubber = _stubbed_cloudformation([], [])
+    with stubber, pytest.raises(fill_endpoint.EndpointError, match="CheckInFunctionArn"):
+        fill_endpoint.arn_from_stack(client, "therapy-checkin")
+
+
+def test_command_line_writes_the_manifest(fill_endpoint: ModuleType, tmp_path: Path) -> None:
+    target = tmp_path / "skill.json"
+    target.write_text(SKILL_JSON.read_text(encoding="utf-8"), encoding="utf-8")
+    assert fill_endpoint.main(["--function-arn", ARN, "--manifest", str(target)]) == 0
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written["manifest"]["apis"]["custom"]["endpoint"]["uri"] == ARN
+    assert written["manifest"]["events"]["endpoint"]["uri"] == ARN
+    assert fill_endpoint.main(["--function-arn", "not-an-arn", "--manifest", str(target)]) == 1
+
+
+# --------------------------------------------------------------------------------------------------------------
+# skill-package/skill.json
+
+
+def test_skill_manifest_content(skill_manifest: dict[str, Any]) -> None:
+    manifest = skill_manifest["manifest"]
+    assert manifest["manifestVersion"] == "1.0"
+    publishing = manifest["publishingInformation"]
+    locale = publishing["locales"]["en-US"]
+    assert locale["name"] == "Therapy Check-In"
+    assert "This skill is a reflection aid, not therapy or medical advice." in locale["description"]
+    assert locale["examplePhrases"] == [
+        "Alexa, open therapy check in",
+        "Alexa, ask therapy check in how am I doing",
+        "Alexa, ask therapy check in to start my check in",
+    ]
+    assert publishing["category"] == "HEALTH_AND_FITNESS"
+    assert publishing["testingInstructions"]
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["locales"]["en-US"]["privacyPolicyUrl"].startswith("https://")
+    assert privacy["usesPersonalInfo"] is True
+    assert privacy["isChildDirected"] is False
+    assert privacy["isExportCompliant"] is True
+    assert privacy["containsAds"] is False
+    assert privacy["allowsPurchases"] is False
+    assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    interfaces = manifest["apis"]["custom"]["interfaces"]
+    assert [interface["type"] for interface in interfaces] == ["ALEXA_PRESENTATION_APL"]
+    assert {viewport["mode"] for viewport in interfaces[0]["supportedViewports"]} == {"HUB", "TV"}
+
+
+def test_skill_endpoints_are_the_placeholder_or_one_function(skill_manifest: dict[str, Any]) -> None:
+    """Committed: the placeholder. After fill_endpoint.py: one Lambda ARN in both places."""
+    manifest = skill_manifest["manifest"]
+    custom = manifest["apis"]["custom"]["endpoint"]["uri"]
+    events = manifest["events"]["endpoint"]["uri"]
+    assert custom == events
+    if custom != PLACEHOLDER_ARN:
+        _load_fill_endpoint().check_function_arn(custom)
+
+
+def test_example_phrases_match_the_interaction_model(skill_manifest: dict[str, Any]) -> None:
+    if not INTERACTION_MODEL.is_file():
+        pytest.skip("no interaction model yet")
+    model = json.loads(INTERACTION_MODEL.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    invocation = model["invocationName"]
+    samples = {sample.lower() for intent in model["intents"] for sample in intent.get("samples", [])}
+    for phrase in skill_manifest["manifest"]["publishingInformation"]["locales"]["en-US"]["examplePhrases"]:
+        assert phrase.startswith("Alexa, ")
+        words = phrase.removeprefix("Alexa, ")
+        if words.startswith("open "):
+            assert words == f"open {invocation}"
+            continue
+        assert words.startswith(f"ask {invocation} "), phrase
+        utterance = words.removeprefix(f"ask {invocation} ").removeprefix("to ").lower()
+        assert utterance in samples, f"{phrase!r}: {utterance!r} is not a sample utterance"
+
+
+def test_skill_manifest_matches_the_smapi_schema(skill_manifest: dict[str, Any]) -> None:
+    from jsonschema import Draft4Validator
+
+    spec_path = _find_smapi_spec()
+    if spec_path is None:
+        pytest.skip("ask-smapi-model not installed (npm install ask-smapi-model, or set ASK_SMAPI_SPEC)")
+    definitions = json.loads(spec_path.read_text(encoding="utf-8"))["definitions"]
+
+    def validator(name: str) -> Draft4Validator:
+        schema = {"$ref": f"#/definitions/{name}", "definitions": definitions}
+        return Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+    errors = [
+        error.message for error in validator("v1.skill.Manifest.SkillManifestEnvelope").iter_errors(skill_manifest)
+    ]
+    # The envelope does not follow the interface discriminator, so check the APL interface on its own.
+    for interface in skill_manifest["manifest"]["apis"]["custom"]["interfaces"]:
+        errors += [e.message for e in validator("v1.skill.Manifest.InterfaceType").iter_errors(interface["type"])]
+        errors += [
+            e.message for e in validator("v1.skill.Manifest.AlexaPresentationAplInterface").iter_errors(interface)
+        ]
+    assert errors == []
