@@ -37,7 +37,7 @@ from therapy_checkin.handlers.session_end import (
     StopHandler,
     UnknownRequestHandler,
 )
-from therapy_checkin.interceptors import SessionStateInterceptor, TurnInterceptor
+from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
 from therapy_checkin.observability import logger, metrics, tracer
 
 
@@ -65,6 +65,7 @@ def build_skill_handler() -> Any:
     ):
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(TurnInterceptor())
+    builder.add_global_request_interceptor(PendingWritesInterceptor())
     builder.add_global_response_interceptor(SessionStateInterceptor())
     builder.add_exception_handler(ErrorHandler())
     return builder.lambda_handler()

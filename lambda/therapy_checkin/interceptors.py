@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin.observability import logger
+from therapy_checkin.saving import flush_pending
+from therapy_checkin.storage import begin_turn
 from therapy_checkin.turn import turn_of
 
 
@@ -15,6 +17,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
     """Reads who, when, where and the session state once, and logs the request without any content."""
 
     def process(self, handler_input: HandlerInput) -> None:
+        begin_turn()
         turn = turn_of(handler_input)
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
@@ -27,6 +30,18 @@ class TurnInterceptor(AbstractRequestInterceptor):
                 "mode": turn.state.mode.value,
             },
         )
+
+
+class PendingWritesInterceptor(AbstractRequestInterceptor):
+    """Before anything else happens in a turn, store answers that earlier turns could not.
+
+    A crisis request is answered first and touches nothing, so it is never slowed by a struggling table.
+    """
+
+    def process(self, handler_input: HandlerInput) -> None:
+        turn = turn_of(handler_input)
+        if turn.state.pending and not is_intent_name("CrisisIntent")(handler_input):
+            flush_pending(turn)
 
 
 class SessionStateInterceptor(AbstractResponseInterceptor):

@@ -15,6 +15,41 @@ from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
 from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
 
 
+@dataclass(frozen=True)
+class PendingWrite:
+    """An answer the table could not take yet. It rides in the session until a later turn stores it."""
+
+    kind: str
+    """"rating", "skip" or "complete"."""
+    week: str
+    sign: str | None = None
+    value: int | None = None
+    at: str = ""
+    """When the user gave the answer (ISO 8601), so a late write keeps the original time."""
+
+    KINDS = ("rating", "skip", "complete")
+
+    def to_attributes(self) -> dict[str, Any]:
+        return {"kind": self.kind, "week": self.week, "sign": self.sign, "value": self.value, "at": self.at}
+
+    @classmethod
+    def from_attributes(cls, raw: Any) -> PendingWrite | None:
+        if not isinstance(raw, dict) or raw.get("kind") not in cls.KINDS or not isinstance(raw.get("week"), str):
+            return None
+        sign, value, at = raw.get("sign"), raw.get("value"), raw.get("at")
+        if raw["kind"] != "complete" and not (isinstance(sign, str) and is_sign(sign)):
+            return None
+        if raw["kind"] == "rating" and _int_in(value, MIN_RATING, MAX_RATING, None) is None:
+            return None
+        return cls(
+            kind=raw["kind"],
+            week=raw["week"][:16],
+            sign=sign if isinstance(sign, str) and is_sign(sign) else None,
+            value=_int_in(value, MIN_RATING, MAX_RATING, None) if raw["kind"] == "rating" else None,
+            at=at[:40] if isinstance(at, str) else "",
+        )
+
+
 class Mode(str, Enum):
     """Where the conversation is: what the skill last asked."""
 
@@ -44,6 +79,8 @@ class SessionState:
     answers: WeekAnswers | None = None
     """This session's week, kept so a turn does not read the table again."""
     time_zone: str | None = None
+    pending: list[PendingWrite] = field(default_factory=list)
+    """Answers waiting to be stored because the table was unavailable when they were given."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Room for features that keep their own small state (kept as-is between turns)."""
 
@@ -67,6 +104,8 @@ class SessionState:
             }
         if self.time_zone:
             attributes["timeZone"] = self.time_zone
+        if self.pending:
+            attributes["pending"] = [write.to_attributes() for write in self.pending]
         if self.extra:
             attributes["extra"] = self.extra
         return attributes
@@ -87,6 +126,9 @@ class SessionState:
         state.answers = _answers(raw.get("week"))
         time_zone = raw.get("timeZone")
         state.time_zone = time_zone if isinstance(time_zone, str) and len(time_zone) < 64 else None
+        pending = raw.get("pending")
+        writes = (PendingWrite.from_attributes(item) for item in (pending if isinstance(pending, list) else [])[:64])
+        state.pending = [write for write in writes if write is not None]
         extra = raw.get("extra")
         state.extra = dict(extra) if isinstance(extra, dict) else {}
         if state.asking_sign and state.answers is None:

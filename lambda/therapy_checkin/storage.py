@@ -18,11 +18,15 @@ answering at once never overwrite each other's answers.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import is_sign
@@ -37,12 +41,69 @@ ACCOUNT_PREFIX = "ACCOUNT#"
 PROFILE_SUFFIX = "PROFILE"
 CHECKIN_SUFFIX = "CHECKIN#"
 
-CONNECT_TIMEOUT_SECONDS = 0.5
-READ_TIMEOUT_SECONDS = 0.8
+CONNECT_TIMEOUT_SECONDS = 0.3
+READ_TIMEOUT_SECONDS = 0.4
 MAX_ATTEMPTS = 2
-"""Worst case for one call: 2 attempts x (0.5 s connect + 0.8 s read) + at most 1 s of standard-mode backoff
-= 3.6 s, and a healthy call takes about 10 ms. A turn makes at most two calls on the slow path, so even a hung
-table leaves the skill time to answer within Alexa's 8 seconds."""
+"""Bounds for one DynamoDB call, retries included (botocore "standard" mode, first try plus one retry).
+
+A healthy call takes about 10 ms in-region. A hung one costs at most 2 attempts x (0.3 s connect + 0.4 s read)
+plus one standard-mode backoff of at most 1 s: 2.4 s. After one failed call a turn makes no further calls
+(see :mod:`therapy_checkin.saving`), so even with the table down the answer comes well inside Alexa's 8 s."""
+
+
+class StorageUnavailable(Exception):
+    """The table could not be reached, or refused the call: throttled, a 5xx, a timeout, access denied.
+
+    Callers catch this one type and decide what the user hears; what was said is never lost because of it.
+    """
+
+    def __init__(self, operation: str, code: str) -> None:
+        super().__init__(f"{operation} failed: {code}")
+        self.operation = operation
+        self.code = code
+
+
+_outage_this_turn: contextvars.ContextVar[bool] = contextvars.ContextVar("outage_this_turn", default=False)
+
+
+def begin_turn() -> None:
+    """Forget any outage seen by an earlier request: each turn tries the table afresh, once."""
+    _outage_this_turn.set(False)
+
+
+class _OutageAwareClient:
+    """Wraps the DynamoDB client so every failed call surfaces as :class:`StorageUnavailable`.
+
+    A failed condition check passes through unchanged: it is an answer from the table, not an outage.
+    Wrapping the client, rather than each method, means a new storage method cannot forget it.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name.startswith("_") or name in ("exceptions", "meta") or not callable(attribute):
+            return attribute
+
+        @functools.wraps(attribute)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if _outage_this_turn.get():
+                # One failed call per turn is enough to know: do not spend the user's time on another.
+                raise StorageUnavailable(name, "SkippedAfterOutage")
+            try:
+                return attribute(*args, **kwargs)
+            except ClientError as error:
+                code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+                if code == "ConditionalCheckFailedException":
+                    raise
+                _outage_this_turn.set(True)
+                raise StorageUnavailable(name, code) from error
+            except BotoCoreError as error:
+                _outage_this_turn.set(True)
+                raise StorageUnavailable(name, type(error).__name__) from error
+
+        return call
 
 
 def pseudonym(raw_id: str) -> str:
@@ -135,7 +196,7 @@ class CheckInStore:
 
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
-        self._client = client
+        self._client = cast("DynamoDBClient", _OutageAwareClient(client))
 
     def load_history(self, user: UserKey, weeks: int) -> History:
         """The profile and up to ``weeks`` newest check-ins, in one Query over this user's key range."""

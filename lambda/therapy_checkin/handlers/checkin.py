@@ -10,6 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from therapy_checkin import saving
 from therapy_checkin.domain.checkin import MISSES_BEFORE_SKIP_OFFER, next_sign_index, resume_index
 from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
 from therapy_checkin.domain.recap import week_summary
@@ -95,13 +96,17 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
     turn = turn_of(handler_input)
     state = turn.state
     sign_id = SIGN_IDS[state.index]
-    turn.store.save_rating(turn.user, turn.week, sign_id, value, turn.now)
-    count("RatingsSaved")
+    stored = saving.save(turn, saving.rating(turn, sign_id, value))
+    if stored:
+        count("RatingsSaved")
     state.answers = turn.answers().with_rating(sign_id, value)
     if state.mode is Mode.CHANGING:
-        saved = turn.speech("change_saved", name=turn.speech.sign(sign_id).short_name, value=turn.speech.number(value))
-        return after_change(handler_input, saved)
-    return advance(handler_input, turn.speech("ack_rating"))
+        name, spoken = turn.speech.sign(sign_id).short_name, turn.speech.number(value)
+        return after_change(
+            handler_input,
+            turn.speech("change_saved", name=name, value=spoken) if stored else turn.speech("not_saved_kept"),
+        )
+    return advance(handler_input, turn.speech("ack_rating") if stored else turn.speech("not_saved_kept") + " ")
 
 
 def advance(handler_input: HandlerInput, prefix: str) -> Response:
@@ -128,13 +133,13 @@ def finish(handler_input: HandlerInput) -> Response:
     """The last sign is answered: thank the user, mark the week complete, and sum it up."""
     turn = turn_of(handler_input)
     answers = turn.answers()
-    if not answers.completed:
-        turn.store.mark_completed(turn.user, answers.week, turn.now)
+    if not answers.completed and saving.save(turn, saving.completion(turn)):
         count("CheckInsCompleted")
     turn.state.answers = answers.as_completed()
     turn.state.mode = Mode.IDLE
     summary = week_summary(answers, turn.speech, lambda sign: turn.speech.sign(sign).short_name)
-    speech = " ".join((turn.speech("complete"), summary, turn.speech("goodbye")))
+    unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
+    speech = " ".join((turn.speech("complete"), summary, *unsaved, turn.speech("goodbye")))
     return end(handler_input, speech, card=summary)
 
 
@@ -183,9 +188,9 @@ def skip_current(handler_input: HandlerInput) -> Response:
     if sign_id in answers.ratings:
         prefix = turn.speech("ack_kept")
     else:
-        turn.store.save_skip(turn.user, turn.week, sign_id, turn.now)
+        stored = saving.save(turn, saving.skip(turn, sign_id))
         turn.state.answers = answers.with_skip(sign_id)
-        prefix = turn.speech("ack_skipped")
+        prefix = turn.speech("ack_skipped") if stored else turn.speech("not_saved_kept") + " "
     if turn.state.mode is Mode.CHANGING:
         return after_change(handler_input, prefix.strip())
     return advance(handler_input, prefix)

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 
 from therapy_checkin.handlers.replies import current_question
 from therapy_checkin.observability import count, logger
+from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import TURN_KEY, Turn
 
 
@@ -32,8 +33,13 @@ class ErrorHandler(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        log_safely("Request failed", exception)
-        count("Errors")
+        table_down = isinstance(exception, StorageUnavailable)
+        if isinstance(exception, StorageUnavailable):
+            logger.warning("Table unavailable", extra={"operation": exception.operation, "code": exception.code})
+            count("StorageUnavailable")
+        else:
+            log_safely("Request failed", exception)
+            count("Errors")
         # Start again from the state the request arrived with: whatever the failed handler changed is dropped.
         handler_input.response_builder = ResponseFactory()
         try:
@@ -55,6 +61,12 @@ class ErrorHandler(AbstractExceptionHandler):
         question, reprompt = current_question(handler_input)
         if turn.state.asking_sign:
             speech = turn.speech("error_in_check_in", question=question)
+        elif table_down:
+            return (
+                handler_input.response_builder.speak(turn.speech("storage_unavailable"))
+                .set_should_end_session(True)
+                .response
+            )
         else:
             speech = f"{turn.speech('error_general')} {question}"
         return handler_input.response_builder.speak(speech).ask(reprompt).response

@@ -25,6 +25,8 @@ class StopHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         answers = turn.state.answers
+        if turn.state.pending:
+            return end(handler_input, turn.speech("unsaved_on_stop"))
         unfinished = answers is not None and answers.started and not answers.completed
         return end(handler_input, turn.speech("paused" if unfinished else "goodbye"))
 

@@ -181,6 +181,13 @@ MESSAGES: dict[str, str] = {
     "summary_top_two": "Your highest were {first} and {second}, both at {value}.",
     "summary_low": "{name} was lower, at {value}. That's worth bringing to your next session, gently.",
     "summary_all_same": "You gave every sign a {value}.",
+    # Saving when the table is unavailable: never claim "saved" for something that is not
+    "not_saved_kept": "I couldn't save that just now; I'll keep it and try again.",
+    "unsaved_at_end": "I couldn't save some of your answers just now, so I may ask for them again next time. "
+    "I'm sorry about that.",
+    "unsaved_on_stop": "I couldn't save your latest answers just now, so I may ask for them again next time. "
+    "I'm sorry about that. Take care.",
+    "storage_unavailable": "I can't reach your check-ins just now. Please try again in a few minutes.",
     # Errors
     "error_in_check_in": "Sorry, something went wrong on my side. Nothing you've said is lost. {question}",
     "error_general": "Sorry, something went wrong on my side. Please try again in a moment.",
