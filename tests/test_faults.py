@@ -192,7 +192,7 @@ def test_client_bounds_every_call() -> None:
     from therapy_checkin.turn import default_store
 
     default_store.cache_clear()
-    config: Any = default_store()._client.meta.config  # noqa: SLF001 - the client is private by design
+    config: Any = default_store()._client.meta.config
     default_store.cache_clear()
     assert config.retries == {"mode": "standard", "total_max_attempts": storage.MAX_ATTEMPTS}
     assert config.connect_timeout == storage.CONNECT_TIMEOUT_SECONDS
