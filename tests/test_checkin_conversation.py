@@ -273,10 +273,10 @@ def test_an_unexpected_error_apologises_and_keeps_the_place(
 
 
 def test_requests_for_another_skill_are_refused(talk: Talk, dynamodb: Any) -> None:
-    from ask_sdk_core.exceptions import AskSdkException
+    from therapy_checkin.handler import RequestRefused
 
     conversation = talk(Device(skill_id="amzn1.ask.skill.ffffffff-0000-4000-8000-000000000000"))
-    with pytest.raises(AskSdkException, match="Skill ID Verification failed"):
+    with pytest.raises(RequestRefused, match="Skill ID Verification failed"):
         conversation.launch()
     assert table_items(dynamodb) == []
 

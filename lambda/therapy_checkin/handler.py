@@ -23,7 +23,7 @@ from therapy_checkin.handlers.checkin import (
     SkipOfferHandler,
     StartCheckInHandler,
 )
-from therapy_checkin.handlers.errors import ErrorHandler
+from therapy_checkin.handlers.errors import ErrorHandler, log_safely
 from therapy_checkin.handlers.menu import (
     ChangeAnswerHandler,
     ChooseSignHandler,
@@ -38,7 +38,7 @@ from therapy_checkin.handlers.session_end import (
     UnknownRequestHandler,
 )
 from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
-from therapy_checkin.observability import logger, metrics, tracer
+from therapy_checkin.observability import count, logger, metrics, tracer
 
 
 def build_skill_handler() -> Any:
@@ -79,5 +79,43 @@ _skill = build_skill_handler()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Alexa calls this once per request. The response is a plain dict for Lambda to return."""
-    result: dict[str, Any] = _skill(event, context)
+    expected = settings().skill_id
+    if expected is not None and skill_id_of(event) != expected:
+        logger.warning("Request refused: not for this skill")
+        raise RequestRefused("Skill ID Verification failed")
+    try:
+        result: dict[str, Any] = _skill(event, context)
+    except Exception as error:  # noqa: BLE001 - an envelope the SDK cannot read still gets a calm answer
+        log_safely("Request could not be read", error)
+        count("Errors")
+        return UNREADABLE_REQUEST_RESPONSE
     return result
+
+
+class RequestRefused(Exception):
+    """A request that is not for this skill, or carries no skill ID to check. It is never answered."""
+
+
+def skill_id_of(event: Any) -> str | None:
+    """The skill ID a raw request names, wherever Alexa put it (context, or session for older requests)."""
+    if not isinstance(event, dict):
+        return None
+    for path in (("context", "System", "application", "applicationId"), ("session", "application", "applicationId")):
+        node: Any = event
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, str):
+            return node
+    return None
+
+
+UNREADABLE_REQUEST_RESPONSE: dict[str, Any] = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "SSML",
+            "ssml": "<speak>Sorry, something went wrong on my side. Please try again in a moment.</speak>",
+        },
+        "shouldEndSession": True,
+    },
+}
