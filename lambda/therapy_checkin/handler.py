@@ -80,7 +80,7 @@ _skill = build_skill_handler()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Alexa calls this once per request. The response is a plain dict for Lambda to return."""
     expected = settings().skill_id
-    if expected is not None and skill_id_of(event) != expected:
+    if expected is not None and not is_for_this_skill(event, expected):
         logger.warning("Request refused: not for this skill")
         raise RequestRefused("Skill ID Verification failed")
     try:
@@ -96,17 +96,18 @@ class RequestRefused(Exception):
     """A request that is not for this skill, or carries no skill ID to check. It is never answered."""
 
 
-def skill_id_of(event: Any) -> str | None:
-    """The skill ID a raw request names, wherever Alexa put it (context, or session for older requests)."""
+def is_for_this_skill(event: Any, expected: str) -> bool:
+    """Every application ID the request carries (context, and session when present) names this skill."""
     if not isinstance(event, dict):
-        return None
-    for path in (("context", "System", "application", "applicationId"), ("session", "application", "applicationId")):
+        return False
+    found = []
+    for path in (("context", "System", "application"), ("session", "application")):
         node: Any = event
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, str):
-            return node
-    return None
+        if node is not None or path[0] == "context":
+            found.append(node.get("applicationId") if isinstance(node, dict) else None)
+    return all(skill_id == expected for skill_id in found)
 
 
 UNREADABLE_REQUEST_RESPONSE: dict[str, Any] = {

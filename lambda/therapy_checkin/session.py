@@ -13,6 +13,7 @@ from typing import Any
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
 from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
+from therapy_checkin.domain.weeks import is_week_key
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class PendingWrite:
 
     @classmethod
     def from_attributes(cls, raw: Any) -> PendingWrite | None:
-        if not isinstance(raw, dict) or raw.get("kind") not in cls.KINDS or not isinstance(raw.get("week"), str):
+        if not isinstance(raw, dict) or raw.get("kind") not in cls.KINDS or not is_week_key(raw.get("week")):
             return None
         sign, value, at = raw.get("sign"), raw.get("value"), raw.get("at")
         if raw["kind"] != "complete" and not (isinstance(sign, str) and is_sign(sign)):
@@ -43,7 +44,7 @@ class PendingWrite:
             return None
         return cls(
             kind=raw["kind"],
-            week=raw["week"][:16],
+            week=raw["week"],
             sign=sign if isinstance(sign, str) and is_sign(sign) else None,
             value=_int_in(value, MIN_RATING, MAX_RATING, None) if raw["kind"] == "rating" else None,
             at=at[:40] if isinstance(at, str) else "",
@@ -61,10 +62,18 @@ class Mode(str, Enum):
     RATING = "rating"
     CHOOSE_SIGN = "choose_sign"
     CHANGING = "changing"
+    # Detours: the skill asked something aside, and returns to the mode kept in ``extra`` afterwards.
+    CONFIRM_DELETE = "confirm_delete"
+    SET_PASSCODE = "set_passcode"
+    CONFIRM_PASSCODE = "confirm_passcode"
+    PASSCODE_FOR_RECAP = "passcode_for_recap"
+    PASSCODE_TO_REMOVE = "passcode_to_remove"
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
 ASKING_A_SIGN = (Mode.RATING, Mode.CHANGING)
+PASSCODE_MODES = (Mode.SET_PASSCODE, Mode.CONFIRM_PASSCODE, Mode.PASSCODE_FOR_RECAP, Mode.PASSCODE_TO_REMOVE)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES)
 
 
 @dataclass
@@ -144,7 +153,7 @@ def _int_in(value: Any, low: int, high: int, default: int | None) -> Any:
 
 
 def _answers(raw: Any) -> WeekAnswers | None:
-    if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
+    if not isinstance(raw, dict) or not is_week_key(raw.get("key")):
         return None
     ratings_raw = raw.get("ratings")
     ratings = {
@@ -157,5 +166,5 @@ def _answers(raw: Any) -> WeekAnswers | None:
         s for s in (skipped_raw if isinstance(skipped_raw, list) else []) if isinstance(s, str) and is_sign(s)
     )
     return WeekAnswers(
-        week=raw["key"][:16], ratings=ratings, skipped=skipped - ratings.keys(), completed=raw.get("completed") is True
+        week=raw["key"], ratings=ratings, skipped=skipped - ratings.keys(), completed=raw.get("completed") is True
     )

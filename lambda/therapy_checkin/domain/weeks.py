@@ -25,6 +25,17 @@ def week_of(moment: datetime, time_zone: str | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
+def is_week_key(value: object) -> bool:
+    """Whether a value is a real ISO week key, such as "2026-W48" (anything from a session is suspect)."""
+    if not isinstance(value, str) or len(value) != 8 or value[4:6] != "-W":
+        return False
+    try:
+        week_start(value)
+    except ValueError:
+        return False
+    return True
+
+
 def week_start(week_key: str) -> date:
     """The Monday that starts a week key."""
     year, week = week_key.split("-W")
