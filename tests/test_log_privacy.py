@@ -1,0 +1,169 @@
+"""Every log line and metric of whole conversations, proven free of ratings, utterances and raw IDs.
+
+The handlers log through Powertools (JSON to stdout) and publish metrics as EMF lines on stdout. This test
+collects both for conversations that touch every path, then checks each line twice: by content (no raw ID, no
+distinctive utterance ever appears) and by shape (only known keys, with values of a known safe kind, so a
+rating has nowhere to hide).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from devtools.conversation import Conversation
+from devtools.envelopes import Device, resolved_slot
+
+Talk = Callable[..., Conversation]
+
+USER_ID = "amzn1.ask.account.PRIVATE-ACCOUNT-ID-7f3a9c"
+PERSON_ID = "amzn1.ask.person.PRIVATE-PERSON-ID-2b8e41"
+UTTERANCES = ["I'd say three", "definitely five", "banana split", "seventy seven", "my secret words"]
+
+SAFE_LOG_KEYS = {
+    # Powertools' own fields
+    "level",
+    "location",
+    "message",
+    "timestamp",
+    "service",
+    "cold_start",
+    "function_name",
+    "function_memory_size",
+    "function_arn",
+    "function_request_id",
+    "correlation_id",
+    "xray_trace_id",
+    "sampling_rate",
+    # what the skill adds: kinds, names and counts only
+    "user",
+    "locale",
+    "request_type",
+    "intent",
+    "mode",
+    "reason",
+    "error_type",
+    "error_at",
+    "operation",
+    "code",
+    "pending",
+}
+SAFE_METRICS = {
+    "CheckInsStarted",
+    "CheckInsCompleted",
+    "RatingsSaved",
+    "Errors",
+    "StorageUnavailable",
+    "PendingWritesStored",
+    "WritesDeferred",
+    "CrisisAnswered",
+    "DataDeleted",
+    "ColdStart",
+}
+
+
+class Collect(logging.Handler):
+    """Formats every record with the skill's own Powertools formatter, exactly as CloudWatch would get it."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(formatter)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def log_lines(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
+    from therapy_checkin.observability import logger
+
+    collect = Collect(logger.registered_formatter)
+    logger.addHandler(collect)
+    previous = logger.log_level
+    logger.setLevel("DEBUG")
+
+    def lines() -> list[str]:
+        printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+        return collect.lines + printed
+
+    yield lines
+    logger.removeHandler(collect)
+    logger.setLevel(previous)
+
+
+def everything_a_user_can_do(talk: Talk) -> None:
+    device = Device(user_id=USER_ID, person_id=PERSON_ID)
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    for said in UTTERANCES:
+        conversation.rate(said)
+    conversation.intent("ExplainIntent")
+    conversation.intent("AMAZON.HelpIntent")
+    conversation.intent("AMAZON.PreviousIntent")
+    conversation.rate("4")
+    conversation.intent("SkipIntent")
+    conversation.intent("AMAZON.FallbackIntent")
+    conversation.intent("AMAZON.StopIntent")
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    for value in range(12):
+        conversation.rate(str(value % 5 + 1))
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    conversation.launch()
+    conversation.intent("ChangeAnswerIntent", sign=resolved_slot("saying no", [("boundaries", "boundaries")], "SIGN"))
+    conversation.rate("2")
+    conversation.intent("RecapIntent")
+    conversation.end_session("ERROR")
+
+
+def check_line(line: str) -> None:
+    for secret in (USER_ID, PERSON_ID, "PRIVATE-", *UTTERANCES):
+        assert secret not in line, f"{secret!r} leaked into: {line[:200]}"
+    record = json.loads(line)
+    if "_aws" in record:
+        for directive in record["_aws"]["CloudWatchMetrics"]:
+            assert directive["Dimensions"] == [["service"]]
+            for metric in directive["Metrics"]:
+                assert metric["Name"] in SAFE_METRICS
+        assert set(record) <= {"_aws", "service", "function_name", *SAFE_METRICS}
+        return
+    unknown = set(record) - SAFE_LOG_KEYS
+    assert not unknown, f"unexpected log keys {unknown}: {line[:200]}"
+    assert isinstance(record.get("user", ""), str) and len(record.get("user", "")) <= 12
+    assert isinstance(record.get("pending", 0), int)
+    assert "Traceback" not in line
+
+
+def test_no_log_line_or_metric_carries_private_data(talk: Talk, log_lines: Callable[[], list[str]]) -> None:
+    everything_a_user_can_do(talk)
+    lines = log_lines()
+    assert len(lines) > 40, "the conversations were logged"
+    assert any('"RatingsSaved"' in line for line in lines), "metrics were captured too"
+    for line in lines:
+        check_line(line)
+
+
+def test_errors_are_logged_without_their_message(
+    talk: Talk, log_lines: Callable[[], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from therapy_checkin.storage import CheckInStore
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError(f"rating 4 for {USER_ID} said 'definitely five'")
+
+    conversation = talk(Device(user_id=USER_ID))
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    monkeypatch.setattr(CheckInStore, "save_rating", broken)
+    conversation.rate("definitely five")
+    lines = log_lines()
+    assert any('"error_type":"ValueError"' in line.replace(" ", "") for line in lines)
+    for line in lines:
+        check_line(line)
