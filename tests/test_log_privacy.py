@@ -92,7 +92,7 @@ def log_lines(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[
         return collect.lines + printed
 
     yield lines
-    logger.removeHandler(collect)
+    logger._logger.removeHandler(collect)
     logger.setLevel(previous)
 
 
