@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
+ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
+API_ENDPOINT_VARIABLE = "ALEXA_API_ENDPOINT"
+"""Set it (for example to ``devtools/fake_alexa_api.py``'s URL) to send new devices' API calls elsewhere."""
 
 
 def _id(prefix: str) -> str:
@@ -23,7 +27,8 @@ class Device:
     device_id: str = field(default_factory=lambda: _id("amzn1.ask.device"))
     locale: str = "en-US"
     skill_id: str = TEST_SKILL_ID
-    api_endpoint: str = "https://api.amazonalexa.com"
+    api_endpoint: str = field(default_factory=lambda: os.environ.get(API_ENDPOINT_VARIABLE, ALEXA_API_ENDPOINT))
+    """Where the skill calls Alexa's APIs (the time zone): Alexa's own, or a fake one named by the environment."""
     supports_apl: bool = False
 
 

@@ -26,12 +26,34 @@ os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 from devtools.conversation import Conversation
-from devtools.envelopes import Device
+from devtools.envelopes import API_ENDPOINT_VARIABLE, Device
+from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.table import create_table
 
 TABLE_NAME = os.environ["TABLE_NAME"]
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """A fixed clock for conversations: Monday of ISO week 2026-W48."""
+
+
+@pytest.fixture(scope="session")
+def alexa_api_server() -> Iterator[FakeAlexaApi]:
+    """One fake Alexa Settings API on loopback for the whole run; every new ``Device`` points at it."""
+    with FakeAlexaApi() as server:
+        previous = os.environ.get(API_ENDPOINT_VARIABLE)
+        os.environ[API_ENDPOINT_VARIABLE] = server.url
+        yield server
+        if previous is None:
+            os.environ.pop(API_ENDPOINT_VARIABLE, None)
+        else:
+            os.environ[API_ENDPOINT_VARIABLE] = previous
+
+
+@pytest.fixture(autouse=True)
+def alexa_api(alexa_api_server: FakeAlexaApi) -> Iterator[FakeAlexaApi]:
+    """The fake Alexa API, answering UTC for every device unless a test configures a device or an error."""
+    alexa_api_server.reset()
+    yield alexa_api_server
+    alexa_api_server.reset()
 
 
 @pytest.fixture

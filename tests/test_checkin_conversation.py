@@ -66,12 +66,12 @@ def test_full_check_in_stores_every_rating_as_spoken(talk: Talk, dynamodb: Any) 
             assert_open(reply)
     assert reply.ends_session
     assert reply.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
-    assert "You rated twelve of twelve signs." in reply.speech
-    assert "Your highest were" in reply.speech and "both at five" in reply.speech
-    assert "Practice between sessions was lower, at one." not in reply.speech
-    assert "was lower, at one" in reply.speech
-    assert reply.card is not None and reply.card["type"] == "Simple"
-    assert "<" not in reply.card["content"], "cards are plain text"
+    assert "This is your first check-in, so it's your starting point." in reply.speech
+    assert "Hard feelings was among your highest, at five." in reply.speech
+    assert "Practice between sessions is your lowest" not in reply.speech
+    assert "Triggers is your lowest right now, at one." in reply.speech
+    assert reply.card is not None and reply.card["type"] == "Standard"
+    assert "<" not in reply.card["text"], "cards are plain text"
     item = week_item(dynamodb)
     assert {sign: int(item[f"r_{sign}"]) for sign in SIGN_IDS} == dict(zip(SIGN_IDS, EXPECTED, strict=True))
     assert item["sk"].endswith("#CHECKIN#2026-W48")
@@ -297,7 +297,7 @@ def test_finished_week_offers_recap_and_changing_an_answer(talk: Talk, dynamodb:
     welcome = conversation.launch()
     assert welcome.speech == "Welcome back. You've already checked in this week. Would you like to hear how it went?"
     recap = conversation.intent("AMAZON.YesIntent")
-    assert "You rated twelve of twelve signs." in recap.speech
+    assert "This is your first check-in, so it's your starting point." in recap.speech
     assert recap.ends_session
 
     conversation.launch()

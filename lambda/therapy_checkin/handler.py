@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ask_sdk_core.api_client import DefaultApiClient
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from therapy_checkin.alexa_api import TimedApiClient
 from therapy_checkin.config import settings
 from therapy_checkin.handlers.checkin import (
     DeclineOfferHandler,
@@ -23,13 +23,37 @@ from therapy_checkin.handlers.checkin import (
     SkipOfferHandler,
     StartCheckInHandler,
 )
+from therapy_checkin.handlers.crisis import CrisisErrorHandler, CrisisHandler, crisis_reply_for_event
+from therapy_checkin.handlers.deletion import (
+    ConfirmDeleteHandler,
+    ConfirmDeleteOtherHandler,
+    DeleteDataHandler,
+    SkillDisabledHandler,
+    SkillEventErrorHandler,
+    SkillEventFailed,
+    persistence_status,
+    persistence_status_of,
+)
 from therapy_checkin.handlers.errors import ErrorHandler, log_safely
 from therapy_checkin.handlers.menu import (
     ChangeAnswerHandler,
     ChooseSignHandler,
     HelpHandler,
-    RecapHandler,
     RepeatHandler,
+)
+from therapy_checkin.handlers.passcode import (
+    PasscodeDeclineHandler,
+    PasscodeEntryHandler,
+    PasscodeOtherHandler,
+    RecapGateHandler,
+    RemovePasscodeHandler,
+    SetPasscodeHandler,
+)
+from therapy_checkin.handlers.recap import (
+    ChooseTrendSignHandler,
+    LastWeekRecapHandler,
+    RecapHandler,
+    TrendHandler,
 )
 from therapy_checkin.handlers.session_end import (
     FallbackHandler,
@@ -39,12 +63,28 @@ from therapy_checkin.handlers.session_end import (
 )
 from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
 from therapy_checkin.observability import count, logger, metrics, tracer
+from therapy_checkin.recap_access import RecapGuardInterceptor
 
 
 def build_skill_handler() -> Any:
-    builder = CustomSkillBuilder(api_client=DefaultApiClient())
+    builder = CustomSkillBuilder(api_client=TimedApiClient())
     builder.skill_id = settings().skill_id  # type: ignore[assignment]  # the SDK annotates it as None
     for handler in (
+        # First, before anything else, in every mode, and without the table: someone says they are not safe.
+        CrisisHandler(),
+        SkillDisabledHandler(),
+        # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
+        # handlers: four digits may arrive as RateIntent.
+        ConfirmDeleteHandler(),
+        ConfirmDeleteOtherHandler(),
+        PasscodeEntryHandler(),
+        PasscodeDeclineHandler(),
+        PasscodeOtherHandler(),
+        DeleteDataHandler(),
+        SetPasscodeHandler(),
+        RemovePasscodeHandler(),
+        # Before every handler that reads past answers aloud (recaps, trends, yes to hearing the recap).
+        RecapGateHandler(),
         LaunchHandler(),
         SkipOfferHandler(),
         RateHandler(),
@@ -54,6 +94,9 @@ def build_skill_handler() -> Any:
         ExplainHandler(),
         StartCheckInHandler(),
         RecapHandler(),
+        LastWeekRecapHandler(),
+        TrendHandler(),
+        ChooseTrendSignHandler(),
         DeclineOfferHandler(),
         ChangeAnswerHandler(),
         RepeatHandler(),
@@ -66,7 +109,10 @@ def build_skill_handler() -> Any:
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(TurnInterceptor())
     builder.add_global_request_interceptor(PendingWritesInterceptor())
+    builder.add_global_response_interceptor(RecapGuardInterceptor())
     builder.add_global_response_interceptor(SessionStateInterceptor())
+    builder.add_exception_handler(CrisisErrorHandler())
+    builder.add_exception_handler(SkillEventErrorHandler())
     builder.add_exception_handler(ErrorHandler())
     return builder.lambda_handler()
 
@@ -83,12 +129,18 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if expected is not None and not is_for_this_skill(event, expected):
         logger.warning("Request refused: not for this skill")
         raise RequestRefused("Skill ID Verification failed")
+    # The SDK's model drops a skill event's body: keep its persistence status for the SkillDisabled handler.
+    status = persistence_status.set(persistence_status_of(event))
     try:
         result: dict[str, Any] = _skill(event, context)
+    except SkillEventFailed:
+        raise  # not acknowledged, so Alexa sends the event again
     except Exception as error:  # noqa: BLE001 - an envelope the SDK cannot read still gets a calm answer
         log_safely("Request could not be read", error)
         count("Errors")
-        return UNREADABLE_REQUEST_RESPONSE
+        return crisis_reply_for_event(event) or UNREADABLE_REQUEST_RESPONSE
+    finally:
+        persistence_status.reset(status)
     return result
 
 

@@ -21,7 +21,9 @@ class TurnInterceptor(AbstractRequestInterceptor):
         turn = turn_of(handler_input)
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
-        logger.append_keys(user=turn.user.log_id, locale=turn.speech.locale)
+        # That someone asked for crisis help is never tied to who they are, not even by a pseudonym.
+        crisis = intent == "CrisisIntent"
+        logger.append_keys(user=None if crisis else turn.user.log_id, locale=turn.speech.locale)
         logger.info(
             "Request",
             extra={

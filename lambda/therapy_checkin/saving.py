@@ -19,9 +19,9 @@ from therapy_checkin.turn import Turn
 def _apply(store: CheckInStore, user: UserKey, write: PendingWrite) -> None:
     at = parse_timestamp(write.at)
     if write.kind == "rating" and write.sign is not None and write.value is not None:
-        store.save_rating(user, write.week, write.sign, write.value, at)
+        store.save_rating(user, write.week, write.sign, write.value, at, streak=write.streak)
     elif write.kind == "skip" and write.sign is not None:
-        store.save_skip(user, write.week, write.sign, at)
+        store.save_skip(user, write.week, write.sign, at, streak=write.streak)
     elif write.kind == "complete":
         store.mark_completed(user, write.week, at)
 
@@ -60,12 +60,14 @@ def save(turn: Turn, write: PendingWrite) -> bool:
     return False
 
 
-def rating(turn: Turn, sign_id: str, value: int) -> PendingWrite:
-    return PendingWrite(kind="rating", week=turn.week, sign=sign_id, value=value, at=turn.now.isoformat())
+def rating(turn: Turn, sign_id: str, value: int, streak: int | None = None) -> PendingWrite:
+    return PendingWrite(
+        kind="rating", week=turn.week, sign=sign_id, value=value, at=turn.now.isoformat(), streak=streak
+    )
 
 
-def skip(turn: Turn, sign_id: str) -> PendingWrite:
-    return PendingWrite(kind="skip", week=turn.week, sign=sign_id, at=turn.now.isoformat())
+def skip(turn: Turn, sign_id: str, streak: int | None = None) -> PendingWrite:
+    return PendingWrite(kind="skip", week=turn.week, sign=sign_id, at=turn.now.isoformat(), streak=streak)
 
 
 def completion(turn: Turn) -> PendingWrite:

@@ -27,11 +27,14 @@ class PendingWrite:
     value: int | None = None
     at: str = ""
     """When the user gave the answer (ISO 8601), so a late write keeps the original time."""
+    streak: int | None = None
+    """With a week's first answer: the streak to store on the week item (see domain/recap.py)."""
 
     KINDS = ("rating", "skip", "complete")
 
     def to_attributes(self) -> dict[str, Any]:
-        return {"kind": self.kind, "week": self.week, "sign": self.sign, "value": self.value, "at": self.at}
+        attributes = {"kind": self.kind, "week": self.week, "sign": self.sign, "value": self.value, "at": self.at}
+        return attributes if self.streak is None else {**attributes, "streak": self.streak}
 
     @classmethod
     def from_attributes(cls, raw: Any) -> PendingWrite | None:
@@ -48,6 +51,7 @@ class PendingWrite:
             sign=sign if isinstance(sign, str) and is_sign(sign) else None,
             value=_int_in(value, MIN_RATING, MAX_RATING, None) if raw["kind"] == "rating" else None,
             at=at[:40] if isinstance(at, str) else "",
+            streak=_int_in(raw.get("streak"), 1, 1_000_000, None),
         )
 
 
@@ -62,6 +66,8 @@ class Mode(str, Enum):
     RATING = "rating"
     CHOOSE_SIGN = "choose_sign"
     CHANGING = "changing"
+    CHOOSE_TREND = "choose_trend"
+    """Asked which sign's trend the user wants to hear."""
     # Detours: the skill asked something aside, and returns to the mode kept in ``extra`` afterwards.
     CONFIRM_DELETE = "confirm_delete"
     SET_PASSCODE = "set_passcode"

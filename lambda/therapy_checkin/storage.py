@@ -3,7 +3,7 @@
 Key design (one table, defined in ``template.yaml``)::
 
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
-    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash
+    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, wrong tries, lock
     sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week: r_<sign> ratings, skipped set, timestamps
 
 ``scope`` is ``A`` for the account, or ``P<sha256 of the voice profile ID>`` when Alexa recognises who is
@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 from botocore.exceptions import BotoCoreError, ClientError
 
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.passcode import PasscodeHash
 from therapy_checkin.domain.signs import is_sign
 
 if TYPE_CHECKING:
@@ -150,6 +152,8 @@ class Profile:
 
     first_seen: str | None = None
     time_zone: str | None = None
+    time_zone_at: str | None = None
+    """When the time zone was last read from Alexa (ISO timestamp), so it can be refreshed now and then."""
     attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -159,6 +163,8 @@ class History:
 
     profile: Profile | None
     weeks: Sequence[WeekAnswers]
+    streaks: Mapping[str, int] = field(default_factory=dict)
+    """Week key -> the streak stored on that week's item when its first answer was saved (see domain/recap.py)."""
 
     def week(self, week: str) -> WeekAnswers | None:
         return next((answers for answers in self.weeks if answers.week == week), None)
@@ -183,6 +189,7 @@ def _profile_from_item(item: Mapping[str, Any]) -> Profile:
     return Profile(
         first_seen=item.get("firstSeen", {}).get("S"),
         time_zone=item.get("timeZone", {}).get("S"),
+        time_zone_at=item.get("timeZoneAt", {}).get("S"),
         attributes={k: v for k, v in item.items() if k not in ("pk", "sk")},
     )
 
@@ -191,8 +198,76 @@ def _iso(moment: datetime) -> dict[str, str]:
     return {"S": moment.isoformat(timespec="seconds")}
 
 
+def _streak_update(streak: int | None) -> tuple[str, dict[str, Any]]:
+    """The SET clause that stores a week's streak once: a later write never changes it."""
+    if streak is None:
+        return "", {}
+    return ", streak = if_not_exists(streak, :streak)", {":streak": {"N": str(streak)}}
+
+
+PASSCODE_ATTRIBUTE = "passcode"
+PASSCODE_FAILURES_ATTRIBUTE = "passcodeFailures"
+PASSCODE_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
+BATCH_WRITE_LIMIT = 25
+"""DynamoDB's maximum number of requests in one BatchWriteItem."""
+BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4)
+"""Pauses before re-sending deletes DynamoDB left unprocessed (throttling): at most 0.75 s in all."""
+
+
+@dataclass(frozen=True)
+class PasscodeGuard:
+    """A profile's passcode (its hash only), wrong tries since the last right one, and any lock on recaps."""
+
+    passcode: PasscodeHash | None = None
+    failures: int = 0
+    locked_until: datetime | None = None
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+def passcode_guard(profile: Profile | None) -> PasscodeGuard:
+    """Read the passcode attributes of a profile item; anything malformed counts as absent."""
+    if profile is None:
+        return PasscodeGuard()
+    attributes = profile.attributes
+    passcode: PasscodeHash | None = None
+    stored = attributes.get(PASSCODE_ATTRIBUTE, {}).get("M")
+    if isinstance(stored, Mapping):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            passcode = PasscodeHash(
+                salt=bytes(stored["salt"]["B"]),
+                digest=bytes(stored["hash"]["B"]),
+                n=_number(stored["n"]),
+                r=_number(stored["r"]),
+                p=_number(stored["p"]),
+                algorithm=str(stored["alg"]["S"]),
+            )
+    failures = 0
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        failures = _number(attributes[PASSCODE_FAILURES_ATTRIBUTE])
+    locked_until: datetime | None = None
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        locked_until = datetime.fromisoformat(attributes[PASSCODE_LOCKED_UNTIL_ATTRIBUTE]["S"])
+    return PasscodeGuard(passcode=passcode, failures=failures, locked_until=locked_until)
+
+
+def _passcode_item(passcode: PasscodeHash) -> dict[str, Any]:
+    return {
+        "M": {
+            "alg": {"S": passcode.algorithm},
+            "n": {"N": str(passcode.n)},
+            "r": {"N": str(passcode.r)},
+            "p": {"N": str(passcode.p)},
+            "salt": {"B": passcode.salt},
+            "hash": {"B": passcode.digest},
+        }
+    }
+
+
 class CheckInStore:
-    """Reads and writes one table. Construct once per process; each method is one DynamoDB call."""
+    """Reads and writes one table. Construct once per process; each method is one DynamoDB call, except the
+    deletions, which page through a user's keys."""
 
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
@@ -210,40 +285,52 @@ class CheckInStore:
         )
         profile: Profile | None = None
         found: list[WeekAnswers] = []
+        streaks: dict[str, int] = {}
         for item in response.get("Items", []):
             sk = item["sk"]["S"]
             if sk == user.profile_sk:
                 profile = _profile_from_item(item)
             elif sk.startswith(user.sk_prefix + CHECKIN_SUFFIX):
                 found.append(_week_from_item(item))
-        return History(profile=profile, weeks=found[:weeks])
+                if "streak" in item:
+                    streaks[found[-1].week] = _number(item["streak"])
+        return History(profile=profile, weeks=found[:weeks], streaks=streaks)
 
-    def save_rating(self, user: UserKey, week: str, sign_id: str, rating: int, now: datetime) -> None:
-        """Store one rating the moment it is given. Only this sign's attribute changes."""
+    def save_rating(
+        self, user: UserKey, week: str, sign_id: str, rating: int, now: datetime, streak: int | None = None
+    ) -> None:
+        """Store one rating the moment it is given. Only this sign's attribute changes.
+
+        ``streak`` is given with a week's first answer and kept only if the item has none yet.
+        """
+        streak_set, streak_values = _streak_update(streak)
         self._client.update_item(
             TableName=self._table,
             Key=self._week_key(user, week),
-            UpdateExpression="SET #rating = :rating, updatedAt = :now, startedAt = if_not_exists(startedAt, :now) "
-            "DELETE skipped :sign",
+            UpdateExpression="SET #rating = :rating, updatedAt = :now, startedAt = if_not_exists(startedAt, :now)"
+            f"{streak_set} DELETE skipped :sign",
             ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
             ExpressionAttributeValues={
                 ":rating": {"N": str(rating)},
                 ":now": _iso(now),
                 ":sign": {"SS": [sign_id]},
+                **streak_values,
             },
         )
 
-    def save_skip(self, user: UserKey, week: str, sign_id: str, now: datetime) -> None:
+    def save_skip(self, user: UserKey, week: str, sign_id: str, now: datetime, streak: int | None = None) -> None:
         """Mark a sign as skipped this week. A skipped sign counts as unanswered, never as zero."""
+        streak_set, streak_values = _streak_update(streak)
         # If the sign was rated meanwhile (another device, or earlier this week), the rating wins over a skip.
         with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
             self._client.update_item(
                 TableName=self._table,
                 Key=self._week_key(user, week),
-                UpdateExpression="SET updatedAt = :now, startedAt = if_not_exists(startedAt, :now) ADD skipped :sign",
+                UpdateExpression="SET updatedAt = :now, startedAt = if_not_exists(startedAt, :now)"
+                f"{streak_set} ADD skipped :sign",
                 ConditionExpression="attribute_not_exists(#rating)",
                 ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
-                ExpressionAttributeValues={":now": _iso(now), ":sign": {"SS": [sign_id]}},
+                ExpressionAttributeValues={":now": _iso(now), ":sign": {"SS": [sign_id]}, **streak_values},
             )
 
     def mark_completed(self, user: UserKey, week: str, now: datetime) -> None:
@@ -258,13 +345,118 @@ class CheckInStore:
         """Create the profile on a first visit, or update its time zone; the first visit date never changes."""
         names = "SET firstSeen = if_not_exists(firstSeen, :now), updatedAt = :now"
         values: dict[str, Any] = {":now": _iso(now)}
+        extra: dict[str, Any] = {}
         if time_zone:
-            names += ", timeZone = :tz"
+            # TIMEZONE is a DynamoDB reserved word: the attribute is named through a placeholder.
+            names += ", #tz = :tz, timeZoneAt = :now"
             values[":tz"] = {"S": time_zone}
+            extra["ExpressionAttributeNames"] = {"#tz": "timeZone"}
         self._client.update_item(
             TableName=self._table,
             Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
             UpdateExpression=names,
+            ExpressionAttributeValues=values,
+            **extra,
+        )
+
+    # Deleting data: every item, in pages of keys, with BatchWriteItem (the function may not call DeleteItem).
+
+    def delete_user(self, user: UserKey) -> int:
+        """Delete everything of one person, or of the account's own scope: every week, the profile, all else.
+
+        Returns how many items were deleted. Raises :class:`StorageUnavailable` if any are left.
+        """
+        return self._delete_under(user.pk, user.sk_prefix)
+
+    def delete_account(self, account: str) -> int:
+        """Delete every item of an account, in every scope (the account's own and each voice profile's)."""
+        return self._delete_under(f"{ACCOUNT_PREFIX}{account}", None)
+
+    def _delete_under(self, pk: str, prefix: str | None) -> int:
+        condition = "pk = :pk AND begins_with(sk, :prefix)" if prefix else "pk = :pk"
+        values: dict[str, Any] = {":pk": {"S": pk}}
+        if prefix:
+            values[":prefix"] = {"S": prefix}
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "ProjectionExpression": "pk, sk",
+            "ConsistentRead": True,
+        }
+        deleted = 0
+        while True:
+            response = self._client.query(**query)
+            keys = [{"pk": item["pk"], "sk": item["sk"]} for item in response.get("Items", [])]
+            for start in range(0, len(keys), BATCH_WRITE_LIMIT):
+                self._batch_delete(keys[start : start + BATCH_WRITE_LIMIT])
+            deleted += len(keys)
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return deleted
+            query["ExclusiveStartKey"] = last
+
+    def _batch_delete(self, keys: Sequence[Mapping[str, Any]]) -> None:
+        requests: Any = [{"DeleteRequest": {"Key": dict(key)}} for key in keys]
+        for delay in (*BATCH_RETRY_DELAYS, None):
+            response = self._client.batch_write_item(RequestItems={self._table: requests})
+            requests = response.get("UnprocessedItems", {}).get(self._table, [])
+            if not requests:
+                return
+            if delay is not None:
+                time.sleep(delay)
+        raise StorageUnavailable("batch_write_item", "UnprocessedItems")
+
+    # The recap passcode: attributes of the profile item, each change one UpdateItem.
+
+    def save_passcode(self, user: UserKey, passcode: PasscodeHash, now: datetime) -> None:
+        """Store a new passcode's hash (never the digits) and clear any earlier wrong tries or lock."""
+        self._update_profile(
+            user,
+            f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now "
+            f"REMOVE {PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LOCKED_UNTIL_ATTRIBUTE}",
+            {":code": _passcode_item(passcode), ":now": _iso(now)},
+        )
+
+    def remove_passcode(self, user: UserKey, now: datetime) -> None:
+        self._update_profile(
+            user,
+            f"SET updatedAt = :now "
+            f"REMOVE {PASSCODE_ATTRIBUTE}, {PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LOCKED_UNTIL_ATTRIBUTE}",
+            {":now": _iso(now)},
+        )
+
+    def record_passcode_failure(self, user: UserKey, now: datetime) -> int:
+        """Count one wrong passcode; returns the count since the last right one (kept across sessions)."""
+        response = self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
+            UpdateExpression=f"SET updatedAt = :now ADD {PASSCODE_FAILURES_ATTRIBUTE} :one",
+            ExpressionAttributeValues={":now": _iso(now), ":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return _number(response.get("Attributes", {}).get(PASSCODE_FAILURES_ATTRIBUTE, {"N": "1"}))
+
+    def lock_passcode(self, user: UserKey, until: datetime, now: datetime) -> None:
+        """Lock recaps until ``until``; the count of wrong tries starts again after the lock."""
+        self._update_profile(
+            user,
+            f"SET {PASSCODE_LOCKED_UNTIL_ATTRIBUTE} = :until, updatedAt = :now REMOVE {PASSCODE_FAILURES_ATTRIBUTE}",
+            {":until": _iso(until), ":now": _iso(now)},
+        )
+
+    def clear_passcode_failures(self, user: UserKey, now: datetime) -> None:
+        self._update_profile(
+            user,
+            f"SET updatedAt = :now REMOVE {PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LOCKED_UNTIL_ATTRIBUTE}",
+            {":now": _iso(now)},
+        )
+
+    def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
+            UpdateExpression=expression,
             ExpressionAttributeValues=values,
         )
 

@@ -71,10 +71,11 @@ class Turn:
 
     @property
     def time_zone(self) -> str | None:
-        if self.state.time_zone:
-            return self.state.time_zone
-        profile = self.history.profile
-        return profile.time_zone if profile else None
+        """The user's IANA time zone (``None`` means UTC): from the session, the profile, or Alexa's Settings API,
+        looked up at most once a session and refreshed monthly (see :mod:`therapy_checkin.time_zones`)."""
+        from therapy_checkin.time_zones import user_time_zone
+
+        return user_time_zone(self)
 
     @property
     def week(self) -> str:

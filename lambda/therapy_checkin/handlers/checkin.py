@@ -13,11 +13,12 @@ from ask_sdk_model import Response
 from therapy_checkin import saving
 from therapy_checkin.domain.checkin import MISSES_BEFORE_SKIP_OFFER, next_sign_index, resume_index
 from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
-from therapy_checkin.domain.recap import week_summary
 from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.handlers.recap import check_in_recap, streak_to_store
 from therapy_checkin.handlers.replies import ask_sign, end, reask_sign, reply, sign_question, start_or_resume
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
+from therapy_checkin.recap_access import summary_allowed
 from therapy_checkin.session import OFFERS, Mode
 from therapy_checkin.turn import turn_of
 
@@ -40,7 +41,8 @@ class LaunchHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         speech = turn.speech
         history = turn.history
-        if history.profile is None:
+        # A profile without a first visit holds only settings (a passcode set in a one-shot request).
+        if history.profile is None or history.profile.first_seen is None:
             turn.store.save_profile(turn.user, turn.now, time_zone=turn.time_zone)
             turn.answers()
             turn.state.mode = Mode.OFFER_START
@@ -96,7 +98,7 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
     turn = turn_of(handler_input)
     state = turn.state
     sign_id = SIGN_IDS[state.index]
-    stored = saving.save(turn, saving.rating(turn, sign_id, value))
+    stored = saving.save(turn, saving.rating(turn, sign_id, value, streak=streak_to_store(turn)))
     if stored:
         count("RatingsSaved")
     state.answers = turn.answers().with_rating(sign_id, value)
@@ -137,10 +139,14 @@ def finish(handler_input: HandlerInput) -> Response:
         count("CheckInsCompleted")
     turn.state.answers = answers.as_completed()
     turn.state.mode = Mode.IDLE
-    summary = week_summary(answers, turn.speech, lambda sign: turn.speech.sign(sign).short_name)
+    # The recap: with a passcode set and not given this session, it is not read aloud.
+    allowed = summary_allowed(turn)
     unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
-    speech = " ".join((turn.speech("complete"), summary, *unsaved, turn.speech("goodbye")))
-    return end(handler_input, speech, card=summary)
+    closing = " ".join((*unsaved, turn.speech("goodbye")))
+    if allowed:
+        return check_in_recap(handler_input, turn.speech("complete"), closing)
+    summary = turn.speech("recap_protected") if allowed is False else ""
+    return end(handler_input, " ".join(part for part in (turn.speech("complete"), summary, closing) if part))
 
 
 def missed_answer(handler_input: HandlerInput, message: str) -> Response:
@@ -188,7 +194,7 @@ def skip_current(handler_input: HandlerInput) -> Response:
     if sign_id in answers.ratings:
         prefix = turn.speech("ack_kept")
     else:
-        stored = saving.save(turn, saving.skip(turn, sign_id))
+        stored = saving.save(turn, saving.skip(turn, sign_id, streak=streak_to_store(turn)))
         turn.state.answers = answers.with_skip(sign_id)
         prefix = turn.speech("ack_skipped") if stored else turn.speech("not_saved_kept") + " "
     if turn.state.mode is Mode.CHANGING:

@@ -7,9 +7,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from therapy_checkin.domain.recap import week_summary
 from therapy_checkin.domain.signs import SIGN_IDS
-from therapy_checkin.handlers.replies import current_question, end, reply, sign_reprompt
+from therapy_checkin.handlers.replies import current_question, reply, sign_reprompt
 from therapy_checkin.handlers.slots import resolved_sign
 from therapy_checkin.session import Mode
 from therapy_checkin.turn import turn_of
@@ -67,30 +66,6 @@ class ChooseSignHandler(AbstractRequestHandler):
             return change_sign(handler_input, sign_id)
         turn = turn_of(handler_input)
         return reply(handler_input, turn.speech("unknown_sign"), turn.speech("reprompt_choose_sign"))
-
-
-class RecapHandler(AbstractRequestHandler):
-    """ "How am I doing?", or yes to hearing how the week went."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        if is_intent_name("AMAZON.YesIntent")(handler_input):
-            return turn_of(handler_input).state.mode is Mode.OFFER_RECAP
-        return is_intent_name("RecapIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        answers = turn.answers()
-        summary = week_summary(answers, turn.speech, lambda sign: turn.speech.sign(sign).short_name)
-        if turn.state.asking_sign:
-            turn.state.mode = Mode.OFFER_RESUME
-            return reply(
-                handler_input,
-                f"{summary} {turn.speech('carry_on')}",
-                turn.speech("reprompt_offer_resume"),
-                card=summary,
-            )
-        turn.state.mode = Mode.IDLE
-        return end(handler_input, f"{summary} {turn.speech('goodbye')}", card=summary)
 
 
 class RepeatHandler(AbstractRequestHandler):

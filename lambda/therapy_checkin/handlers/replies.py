@@ -110,4 +110,18 @@ def current_question(handler_input: HandlerInput) -> tuple[str, str]:
         return speech("choose_sign"), speech("reprompt_choose_sign")
     if state.mode is Mode.DONE_MENU:
         return speech("reprompt_done_menu"), speech("reprompt_done_menu")
+    if state.mode is Mode.CHOOSE_TREND:
+        return speech("trend_which"), speech("reprompt_trend_which")
+    if state.mode in DETOUR_QUESTIONS:
+        return speech(DETOUR_QUESTIONS[state.mode]), speech(DETOUR_QUESTIONS[state.mode])
     return speech("what_next"), speech("reprompt_general")
+
+
+DETOUR_QUESTIONS = {
+    Mode.CONFIRM_DELETE: "reprompt_confirm_delete",
+    Mode.SET_PASSCODE: "reprompt_passcode_new",
+    Mode.CONFIRM_PASSCODE: "reprompt_passcode_confirm",
+    Mode.PASSCODE_FOR_RECAP: "reprompt_passcode",
+    Mode.PASSCODE_TO_REMOVE: "reprompt_passcode",
+}
+"""What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""

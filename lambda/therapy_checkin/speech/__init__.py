@@ -3,6 +3,9 @@
 ``speech/en.py`` holds the English catalogue. A locale listed in :data:`LOCALE_OVERRIDES` starts from it and
 replaces only what differs (spelling, phone numbers). Unknown locales fall back to en-US, so a request in any
 locale still gets an answer.
+
+Crisis lines and emergency numbers are the exception: they live in :mod:`therapy_checkin.speech.crisis`, keyed by
+the request's own locale, because they must follow it even where the words fall back to en-US.
 """
 
 from __future__ import annotations

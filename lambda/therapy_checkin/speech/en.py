@@ -173,14 +173,75 @@ MESSAGES: dict[str, str] = {
     "and we'll pick up where you left off.",
     "goodbye": "Take care. Talk to you next week.",
     "complete": "That's all twelve. Thank you for taking this time for yourself.",
-    # Summary of one week's answers
-    "summary_none": "You didn't rate any signs this week, and that's completely fine.",
-    "summary_counts": "You rated {rated} of twelve signs{skipped}.",
-    "summary_skipped": ", and skipped {count}",
-    "summary_top_one": "Your highest was {name}, at {value}.",
-    "summary_top_two": "Your highest were {first} and {second}, both at {value}.",
-    "summary_low": "{name} was lower, at {value}. That's worth bringing to your next session, gently.",
-    "summary_all_same": "You gave every sign a {value}.",
+    # Recap (domain/recap.py composes these; {when} is "this week" or "that week")
+    "recap_when_current": "this week",
+    "recap_when_past": "that week",
+    "recap_baseline": "This is your first check-in, so it's your starting point. Next time, I'll compare with it.",
+    "recap_baseline_past": "That was your first check-in, your starting point.",
+    "recap_welcome_back": "Welcome back. It's been {weeks} weeks since your last check-in, and that's okay. "
+    "I'll compare with that check-in.",
+    "recap_welcome_back_plain": "Welcome back. It's good to hear from you.",
+    "recap_gap_past": "The check-in before it was {weeks} weeks earlier, so I'll compare with that.",
+    "recap_counts": "{rated} of twelve signs got a rating.",
+    "recap_rise_one": "{name} rose from {before} to {after}.",
+    "recap_rise_two": "{first} rose from {first_before} to {first_after}, and {second} from {second_before} "
+    "to {second_after}.",
+    "recap_more_rises_one": "One more sign rose too.",
+    "recap_more_rises": "{count} more signs rose too.",
+    "recap_steady_one": "{name} held steady at {value}.",
+    "recap_steady_two": "{first} and {second} held steady.",
+    "recap_steady_many": "{count} signs held steady.",
+    "recap_highest_one": "Your highest was {name}, at {value}.",
+    "recap_highest_tie": "{name} was among your highest, at {value}.",
+    "recap_streak": "You've checked in {weeks} weeks in a row.",
+    "recap_dip_note": "{name} dipped from {before} to {after}. Dips are a normal part of the work, and they "
+    "don't undo your progress.",
+    "recap_all_falling": "Each sign you rated both times came in lower, like {name}, from {before} to {after}. "
+    "Hard weeks happen, and they don't erase what you've built.",
+    "recap_low_note_one": "{name} is your lowest right now, at {value}. That's a normal place to be, and worth "
+    "exploring gently.",
+    "recap_low_note_tie": "{name} is among your lowest right now, at {value}. That's a normal place to be, and "
+    "worth exploring gently.",
+    "recap_low_note_one_past": "{name} was your lowest that week, at {value}. That's a normal place to be, and "
+    "worth exploring gently.",
+    "recap_low_note_tie_past": "{name} was among your lowest that week, at {value}. That's a normal place to be, "
+    "and worth exploring gently.",
+    "recap_all_fives": "You gave every sign you rated a five {when}. That's lovely to hear, and there's always "
+    "more to explore, which is okay too.",
+    "recap_all_ones": "You gave every sign you rated a one {when}. That sounds like a heavy stretch, and those "
+    "happen. Checking in still counts, and it may help to share this with your therapist.",
+    "recap_all_same": "You gave every sign you rated a {value} {when}. Even weeks are part of the work too.",
+    "recap_nothing_rated": "You skipped every sign {when}, and that's completely okay. Checking in still counts.",
+    "recap_intro_last_check_in": "You haven't checked in yet this week, so here's your last check-in.",
+    "recap_intro_last_week": "Here's your previous check-in.",
+    "recap_none_yet": "There's nothing to recap yet. Once you've checked in, I'll have something to share.",
+    "recap_no_earlier": "There's no earlier check-in to recap yet.",
+    "recap_offer_start": "Would you like to do this week's check-in now?",
+    "recap_card_title": "Your weekly recap",
+    "card_last_week": "last week",
+    "card_last_check_in": "last check-in",
+    "card_line": "{name}: {value} ({label} {before})",
+    "card_line_baseline": "{name}: {value}",
+    "card_skipped": "skipped",
+    "card_unanswered": "–",
+    "chart_title": "This week and last",
+    "chart_this_week": "This week",
+    "chart_last_week": "Last week",
+    "chart_last_check_in": "Last check-in",
+    # Trends for one sign
+    "trend_which": "Which sign would you like to hear about? Say a number from one to twelve, or a name like hope.",
+    "reprompt_trend_which": "Say the sign's number, from one to twelve, or its name.",
+    "trend_none": "You haven't rated {name} yet. Once you have, I can tell you how it's going.",
+    "trend_one": "So far you've rated {name} once, at {value}. After another check-in, I can show how it moves.",
+    "trend_rising": "Over your last {count} ratings, {name} has been rising, from {first} to {latest}.",
+    "trend_steady": "Over your last {count} ratings, {name} has held fairly steady, starting at {first} and "
+    "now at {latest}.",
+    "trend_dipping": "Over your last {count} ratings, {name} has dipped, from {first} to {latest}. Dips are "
+    "a normal part of the work.",
+    "trend_up_and_down": "Over your last {count} ratings, {name} has gone up and down, from {first} to {latest}. "
+    "That's how progress often looks.",
+    "trend_card_title": "Your {name} trend",
+    "trend_card_point": "Week of {date}: {value}",
     # Saving when the table is unavailable: never claim "saved" for something that is not
     "not_saved_kept": "I couldn't save that just now; I'll keep it and try again.",
     "unsaved_at_end": "I couldn't save some of your answers just now, so I may ask for them again next time. "
@@ -192,4 +253,45 @@ MESSAGES: dict[str, str] = {
     "error_in_check_in": "Sorry, something went wrong on my side. Nothing you've said is lost. {question}",
     "error_general": "Sorry, something went wrong on my side. Please try again in a moment.",
     "card_title": "Therapy Check-In",
+    # Safety and privacy: crisis answers, deleting data, the recap passcode
+    "crisis_heard": "Thank you for telling me. You matter, and you don't have to face this alone.",
+    "crisis_limits": "I can't help in an emergency, and I can't contact anyone for you.",
+    "crisis_line": "You can reach {name} at any hour. {how} {number}.",
+    "crisis_repeat": "That's {number}.",
+    "crisis_emergency": "If you're in danger right now, call {emergency}.",
+    "crisis_close": "Please reach out to them now.",
+    "crisis_card_title": "You matter. Help is there.",
+    "confirm_delete": "This deletes all your check-ins, ratings, and settings, and it can't be undone. "
+    "Shall I delete everything?",
+    "reprompt_confirm_delete": "Should I delete all your check-ins, ratings, and settings? Say yes or no.",
+    "deleted": "Done. I've deleted all your check-ins, ratings, and settings. If you come back, we'll start "
+    "fresh. Take care.",
+    "delete_declined": "Okay, I haven't deleted anything.",
+    "delete_failed": "Sorry, I couldn't finish deleting your data just now. Please try again in a few minutes.",
+    "passcode_new": "Let's set a passcode for your recaps. Please say four digits you'll remember.",
+    "reprompt_passcode_new": "Please say four digits for your passcode, or say no to leave it.",
+    "passcode_confirm": "Thanks. Please say it once more to confirm.",
+    "reprompt_passcode_confirm": "Please say your new passcode once more, or say no to leave it.",
+    "passcode_mismatch": "Those didn't match, and that's okay. Let's start over. Please say four digits for "
+    "your passcode.",
+    "passcode_saved": "Your passcode is set. I'll ask for it before reading your recaps. Check-ins never need it.",
+    "passcode_exists": "You already have a passcode. To change it, first say: remove my passcode.",
+    "passcode_not_four": "I need exactly four digits. Please say them one at a time.",
+    "passcode_for_recap": "Your recaps are protected. What's your passcode?",
+    "passcode_to_remove": "To turn off your passcode, please say it now.",
+    "reprompt_passcode": "Please say your four-digit passcode, or say no to skip it.",
+    "passcode_wrong": "That's not it. You can try {remaining} more times. What's your passcode?",
+    "passcode_wrong_last": "That's not it. You can try once more. What's your passcode?",
+    "passcode_locked_now": "That wasn't it either, so recaps are locked for fifteen minutes. "
+    "Your check-ins still work as usual.",
+    "passcode_locked": "Recaps are locked for now, after too many tries. Please try again in {wait}. "
+    "Your check-ins still work as usual.",
+    "wait_minute": "about a minute",
+    "wait_minutes": "about {count} minutes",
+    "passcode_declined": "Okay, no recap for now.",
+    "passcode_left_unset": "Okay, I haven't set a passcode.",
+    "passcode_kept": "Okay, your passcode stays on.",
+    "passcode_removed": "Your passcode is off. Your recaps are no longer protected.",
+    "passcode_none": "You don't have a passcode set. To set one, say: set a passcode.",
+    "recap_protected": "Your recap is protected by your passcode. To hear it, say: how am I doing.",
 }

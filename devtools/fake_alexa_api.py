@@ -1,0 +1,144 @@
+"""A stand-in for the Alexa Settings API on loopback, for tests and the local console.
+
+It answers ``GET /v2/devices/{deviceId}/settings/System.timeZone`` as Alexa does (a JSON string such as
+``"America/Los_Angeles"``), and can be told to misbehave per device: an error status (403, 500), or an answer
+that comes too late. Every request is recorded, so a test can count how often the skill asked.
+
+Point a request envelope's ``context.System.apiEndpoint`` at :attr:`FakeAlexaApi.url` (``Device(api_endpoint=...)``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+TIME_ZONE_PATH = re.compile(r"^/v2/devices/(?P<device>[^/]+)/settings/System\.timeZone$")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A time zone, sent after ``delay`` seconds."""
+
+    time_zone: str
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error status with Alexa's error body."""
+
+    status: int
+    message: str = "The authentication token does not have access to resource."
+
+
+@dataclass(frozen=True)
+class Recorded:
+    path: str
+    device_id: str | None
+    authorization: str | None
+
+
+@dataclass
+class FakeAlexaApi:
+    """A threaded HTTP server on ``127.0.0.1`` with a free port. Use as a context manager, or start()/stop()."""
+
+    default_time_zone: str | None = "UTC"
+    """The answer for devices with nothing configured; ``None`` answers 204 with no content, as Alexa can."""
+    behaviours: dict[str, Answer | Failure] = field(default_factory=dict)
+    requests: list[Recorded] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+    _released: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the fake Alexa API is not running")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def time_zone(self, device_id: str, time_zone: str, delay: float = 0.0) -> None:
+        self.behaviours[device_id] = Answer(time_zone, delay)
+
+    def fail(self, device_id: str, status: int) -> None:
+        self.behaviours[device_id] = Failure(status)
+
+    def time_zone_requests(self, device_id: str | None = None) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if device_id is None or r.device_id == device_id]
+
+    def reset(self) -> None:
+        """Forget configured behaviours and recorded requests (between tests), and release slow answers."""
+        self._released.set()
+        with self._lock:
+            self.behaviours.clear()
+            self.requests.clear()
+        self._released = threading.Event()
+
+    def start(self) -> FakeAlexaApi:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                api._handle(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: tests read ``requests`` instead."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="fake-alexa-api", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._released.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeAlexaApi:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        match = TIME_ZONE_PATH.match(request.path.split("?", 1)[0])
+        device_id = match.group("device") if match else None
+        authorization = request.headers.get("Authorization")
+        with self._lock:
+            self.requests.append(Recorded(request.path, device_id, authorization))
+            behaviour = self.behaviours.get(device_id or "")
+            released = self._released
+        if match is None:
+            return _send(request, 404, {"type": "NOT_FOUND", "message": "No such resource."})
+        if not authorization or not authorization.startswith("Bearer "):
+            return _send(request, 401, {"type": "INVALID_TOKEN", "message": "The token is missing."})
+        if isinstance(behaviour, Failure):
+            return _send(request, behaviour.status, {"type": "ERROR", "message": behaviour.message})
+        answer = behaviour or (Answer(self.default_time_zone) if self.default_time_zone else None)
+        if answer is None:
+            return _send(request, 204, None)
+        if answer.delay:
+            released.wait(answer.delay)
+        return _send(request, 200, answer.time_zone)
+
+
+def _send(request: BaseHTTPRequestHandler, status: int, body: Any) -> None:
+    payload = b"" if body is None else json.dumps(body).encode("utf-8")
+    try:
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the client gave up waiting (a deliberately slow answer): nothing to do

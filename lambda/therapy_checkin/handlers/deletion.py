@@ -1,0 +1,132 @@
+"""Deleting data: "delete my data" (after a yes), and everything of an account when the skill is disabled.
+
+Spoken deletion removes the speaker's own items: the recognised voice profile's, or the account's own scope
+when no voice is recognised, so one person cannot erase another's check-ins. Disabling the skill removes the
+whole account, every scope, when Alexa says it will not keep the user's identity (``NOT_PERSISTED``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from therapy_checkin.handlers.detour import come_back, start_detour
+from therapy_checkin.handlers.errors import log_safely
+from therapy_checkin.handlers.replies import end, reply
+from therapy_checkin.handlers.session_end import STOP_INTENTS
+from therapy_checkin.observability import count, logger
+from therapy_checkin.session import DETOURS, Mode
+from therapy_checkin.storage import StorageUnavailable
+from therapy_checkin.turn import turn_of
+
+DELETE_INTENT = "DeleteDataIntent"
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+NOT_PERSISTED = "NOT_PERSISTED"
+
+persistence_status: contextvars.ContextVar[str | None] = contextvars.ContextVar("persistence_status", default=None)
+"""``request.body.userInformationPersistenceStatus`` of the event being handled.
+
+The ASK SDK's model drops a skill event's ``body`` when it deserialises the request, so ``lambda_handler``
+reads it from the raw event into this variable for the duration of one call."""
+
+
+def persistence_status_of(event: Any) -> str | None:
+    """The persistence status of a raw SkillDisabled event, or ``None`` for any other request."""
+    request = event.get("request") if isinstance(event, dict) else None
+    body = request.get("body") if isinstance(request, dict) else None
+    status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
+    return status if isinstance(status, str) else None
+
+
+class DeleteDataHandler(AbstractRequestHandler):
+    """ "Delete my data": say what will go, and ask for a yes first."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(DELETE_INTENT)(handler_input) and turn_of(handler_input).state.mode not in DETOURS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        start_detour(handler_input, Mode.CONFIRM_DELETE)
+        return reply(handler_input, turn.speech("confirm_delete"), turn.speech("reprompt_confirm_delete"))
+
+
+class ConfirmDeleteHandler(AbstractRequestHandler):
+    """Yes deletes every item of the speaker and ends the session; no deletes nothing and carries on."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        yes_or_no = is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(
+            handler_input
+        )
+        return yes_or_no and turn_of(handler_input).state.mode is Mode.CONFIRM_DELETE
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if is_intent_name("AMAZON.NoIntent")(handler_input):
+            return come_back(handler_input, turn.speech("delete_declined"))
+        # Answers still waiting to be stored must not come back after the deletion.
+        turn.state.pending.clear()
+        try:
+            deleted = turn.store.delete_user(turn.user)
+        except StorageUnavailable as error:
+            logger.warning("Deletion not finished", extra={"operation": error.operation, "code": error.code})
+            count("DeletionFailed")
+            return end(handler_input, turn.speech("delete_failed"))
+        logger.info("User data deleted", extra={"items": deleted})
+        count("DataDeleted")
+        return end(handler_input, turn.speech("deleted"))
+
+
+class ConfirmDeleteOtherHandler(AbstractRequestHandler):
+    """Anything but yes, no or stop while a deletion waits for its answer: ask the same question again."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if turn_of(handler_input).state.mode is not Mode.CONFIRM_DELETE:
+            return False
+        return is_request_type("IntentRequest")(handler_input) and not any(
+            is_intent_name(name)(handler_input) for name in STOP_INTENTS
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        speech = turn_of(handler_input).speech
+        return reply(handler_input, speech("reprompt_confirm_delete"), speech("reprompt_confirm_delete"))
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The user disabled the skill. Unless Alexa keeps their identity for a re-enable, delete the account."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(SKILL_DISABLED)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        status = persistence_status.get()
+        if status != NOT_PERSISTED:
+            logger.info("Skill disabled; data kept", extra={"persistence": status})
+            return handler_input.response_builder.response
+        deleted = turn.store.delete_account(turn.user.account)
+        logger.info("Skill disabled; account data deleted", extra={"items": deleted})
+        count("AccountDataDeleted")
+        return handler_input.response_builder.response
+
+
+class SkillEventFailed(Exception):
+    """Handling a skill event failed. Raised out of the Lambda so Alexa delivers the event again (for an hour)."""
+
+
+class SkillEventErrorHandler(AbstractExceptionHandler):
+    """A deletion on SkillDisabled that failed must not be acknowledged, so that Alexa delivers it again."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        return request_type == SKILL_DISABLED and persistence_status.get() == NOT_PERSISTED
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log_safely("Skill event failed", exception)
+        count("SkillEventFailed")
+        # No message of the original error travels with it: messages can carry keys or values.
+        raise SkillEventFailed("Skill event not handled; Alexa will send it again") from None

@@ -1,0 +1,268 @@
+"""Hearing how the weeks went: the weekly recap (this week's or the previous one) and one sign's trend.
+
+The spoken text comes from pure functions (:mod:`therapy_checkin.domain.recap`, :mod:`therapy_checkin.domain.trends`);
+here they meet the turn: the bounded history the turn already loads, the card, and the chart on screens.
+:func:`recap_reply` and :func:`trend_reply` are the entry points, so a gate (a passcode) can sit in front of
+the handlers and call them once the user is through.
+
+Every recap turn stays within :data:`RECAP_WORD_BUDGET` words, including what is said around the recap.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_supported_interfaces, is_intent_name
+from ask_sdk_model import Response
+from ask_sdk_model.ui import StandardCard
+
+from therapy_checkin.chart import TOKEN, chart_datasource, chart_document
+from therapy_checkin.domain.checkin import WeekAnswers, resume_index
+from therapy_checkin.domain.recap import (
+    RECAP_WORD_BUDGET,
+    build_recap,
+    card_lines,
+    compose_recap,
+    first_answer_streak,
+    word_count,
+)
+from therapy_checkin.domain.trends import Direction, trend_for
+from therapy_checkin.domain.weeks import week_start
+from therapy_checkin.handlers.replies import end, reply
+from therapy_checkin.handlers.slots import resolved_sign
+from therapy_checkin.session import Mode
+from therapy_checkin.storage import StorageUnavailable
+from therapy_checkin.turn import Turn, turn_of
+
+Which = Literal["this", "last"]
+
+
+def known_weeks(turn: Turn) -> list[WeekAnswers]:
+    """The bounded history, newest first, with this session's answers standing in for the stored week."""
+    current = turn.answers()
+    weeks = [answers for answers in turn.history.weeks if answers.week != current.week]
+    if current.started:
+        weeks.append(current)
+    return sorted(weeks, key=lambda answers: answers.week, reverse=True)
+
+
+def streak_to_store(turn: Turn) -> int | None:
+    """The streak to store with this week's first answer; ``None`` once the week has answers (already stored)."""
+    answers = turn.answers()
+    if answers.started:
+        return None
+    try:
+        history = turn.history
+    except StorageUnavailable:
+        return None  # the week is then counted from the weeks around it when a recap is read
+    return first_answer_streak(answers.week, history.weeks, history.streaks)
+
+
+def _recap_target(turn: Turn, which: Which) -> tuple[WeekAnswers | None, str]:
+    """The week to recap and a short lead-in: this week when it has answers, else the newest before it."""
+    current = turn.answers()
+    earlier = next((week for week in known_weeks(turn) if week.week < current.week and week.started), None)
+    if which == "this":
+        if current.started:
+            return current, ""
+        return earlier, turn.speech("recap_intro_last_check_in") if earlier else ""
+    return earlier, turn.speech("recap_intro_last_week") if earlier else ""
+
+
+def _closing(turn: Turn) -> tuple[str, str | None]:
+    """What follows the recap: carry on, start this week, or goodbye (a ``None`` reprompt ends the session)."""
+    state = turn.state
+    speech = turn.speech
+    if state.asking_sign:
+        state.mode = Mode.OFFER_RESUME
+        return speech("carry_on"), speech("reprompt_offer_resume")
+    answers = turn.answers()
+    index = resume_index(answers)
+    if index is None:
+        state.mode = Mode.IDLE
+        return speech("goodbye"), None
+    if answers.started:
+        state.mode, state.index = Mode.OFFER_RESUME, index
+        return speech("carry_on"), speech("reprompt_offer_resume")
+    state.mode = Mode.OFFER_START
+    return speech("recap_offer_start"), speech("reprompt_offer_start")
+
+
+def _respond(handler_input: HandlerInput, speech: str, reprompt: str | None) -> Response:
+    return reply(handler_input, speech, reprompt) if reprompt else end(handler_input, speech)
+
+
+def _supports_apl(handler_input: HandlerInput) -> bool:
+    try:
+        return get_supported_interfaces(handler_input).alexa_presentation_apl is not None
+    except (AttributeError, TypeError):
+        return False
+
+
+def _recap_response(
+    handler_input: HandlerInput,
+    target: WeekAnswers,
+    opening: str,
+    closing: str,
+    reprompt: str | None,
+    *,
+    earlier_known: bool = True,
+) -> Response:
+    """Speak a recap of ``target`` between ``opening`` and ``closing``; show the card, and the chart on screens."""
+    turn = turn_of(handler_input)
+    speech = turn.speech
+    if earlier_known:
+        recap = build_recap(target, known_weeks(turn), turn.history.streaks, current=target.week == turn.week)
+    else:
+        recap = build_recap(target, (), current=True, earlier_known=False)
+    short_name = lambda sign: speech.sign(sign).short_name  # noqa: E731 - a one-line adapter
+    budget = RECAP_WORD_BUDGET - word_count(opening) - word_count(closing)
+    sentences = compose_recap(recap, speech, short_name, budget=budget)
+    recap_text = " ".join(sentences)
+    card_text = "\n".join([recap_text, "", *card_lines(recap, speech, short_name)])
+    handler_input.response_builder.set_card(StandardCard(title=speech("recap_card_title"), text=card_text))
+    if _supports_apl(handler_input):
+        from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+        datasource = chart_datasource(
+            recap.this, recap.before, speech, short_name, before_is_last_week=recap.weeks_apart <= 1
+        )
+        handler_input.response_builder.add_directive(
+            RenderDocumentDirective(token=TOKEN, document=chart_document(), datasources=datasource)
+        )
+    return _respond(handler_input, " ".join(part for part in (opening, recap_text, closing) if part), reprompt)
+
+
+def recap_reply(handler_input: HandlerInput, which: Which = "this") -> Response:
+    """The recap the user asked for: this week's (or the newest before it), or the one before this week."""
+    turn = turn_of(handler_input)
+    target, lead = _recap_target(turn, which)
+    if target is None:
+        nothing = turn.speech("recap_none_yet" if which == "this" else "recap_no_earlier")
+        closing, reprompt = _closing(turn)
+        return _respond(handler_input, f"{nothing} {closing}", reprompt)
+    closing, reprompt = _closing(turn)
+    return _recap_response(handler_input, target, lead, closing, reprompt)
+
+
+def check_in_recap(handler_input: HandlerInput, opening: str, closing: str) -> Response:
+    """The end of a check-in: ``opening`` (thanks), the week's recap, ``closing`` (goodbye); the session ends.
+
+    When the earlier weeks cannot be read, the week is still recapped from this session's answers, without a
+    comparison or a streak.
+    """
+    turn = turn_of(handler_input)
+    turn.state.mode = Mode.IDLE
+    try:
+        turn.history  # noqa: B018 - read now, so an unreachable table is known before anything is composed
+    except StorageUnavailable:
+        return _recap_response(handler_input, turn.answers(), opening, closing, None, earlier_known=False)
+    return _recap_response(handler_input, turn.answers(), opening, closing, None)
+
+
+class RecapHandler(AbstractRequestHandler):
+    """ "How am I doing?", "give me my weekly recap", or yes to hearing how the week went."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if is_intent_name("AMAZON.YesIntent")(handler_input):
+            return turn_of(handler_input).state.mode is Mode.OFFER_RECAP
+        return is_intent_name("RecapIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return recap_reply(handler_input, "this")
+
+
+class LastWeekRecapHandler(AbstractRequestHandler):
+    """ "Last week's recap", "how did last week go"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("LastWeekRecapIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return recap_reply(handler_input, "last")
+
+
+def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
+    """How one sign moved over the last few weeks it was rated: direction, first and latest numbers, a card."""
+    turn = turn_of(handler_input)
+    speech = turn.speech
+    name = speech.sign(sign_id).short_name
+    trend = trend_for(sign_id, known_weeks(turn))
+    direction = trend.direction
+    if trend.first is None or trend.latest is None:
+        text = speech("trend_none", name=name)
+    elif direction is None:
+        text = speech("trend_one", name=name, value=speech.number(trend.first))
+    else:
+        text = speech(
+            _TREND_KEYS[direction],
+            name=name,
+            count=speech.number(len(trend.points)),
+            first=speech.number(trend.first),
+            latest=speech.number(trend.latest),
+        )
+    if trend.points:
+        points = [speech("trend_card_point", date=_week_label(week), value=value) for week, value in trend.points]
+        title = speech("trend_card_title", name=name)
+        handler_input.response_builder.set_card(StandardCard(title=title, text="\n".join([text, "", *points])))
+    closing, reprompt = _closing(turn)
+    return _respond(handler_input, f"{text} {closing}", reprompt)
+
+
+_TREND_KEYS = {
+    Direction.RISING: "trend_rising",
+    Direction.STEADY: "trend_steady",
+    Direction.DIPPING: "trend_dipping",
+    Direction.UP_AND_DOWN: "trend_up_and_down",
+}
+
+
+def _week_label(week: str) -> str:
+    monday = week_start(week)
+    return f"{monday:%b} {monday.day}"
+
+
+def _ask_which_sign(handler_input: HandlerInput) -> Response:
+    turn = turn_of(handler_input)
+    if turn.state.asking_sign:
+        turn.state.return_to = turn.state.index
+    turn.state.mode = Mode.CHOOSE_TREND
+    return reply(handler_input, turn.speech("trend_which"), turn.speech("reprompt_trend_which"))
+
+
+class TrendHandler(AbstractRequestHandler):
+    """ "How have my boundaries been?", "how am I doing on sign four?"; without a clear sign, ask which."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("TrendIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        sign_id = resolved_sign(handler_input)
+        if sign_id is None:
+            return _ask_which_sign(handler_input)
+        return trend_reply(handler_input, sign_id)
+
+
+class ChooseTrendSignHandler(AbstractRequestHandler):
+    """The answer to "which sign would you like to hear about?": a number or a sign's name."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if turn_of(handler_input).state.mode is not Mode.CHOOSE_TREND:
+            return False
+        return is_intent_name("RateIntent")(handler_input) or is_intent_name("SignNameIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        sign_id = resolved_sign(handler_input)
+        if sign_id is None:
+            turn = turn_of(handler_input)
+            return reply(handler_input, turn.speech("unknown_sign"), turn.speech("reprompt_trend_which"))
+        turn = turn_of(handler_input)
+        if turn.state.return_to is not None:
+            # Asked mid-check-in: come back to the sign the user was on after the trend.
+            turn.state.ask(turn.state.return_to)
+            turn.state.return_to = None
+        else:
+            turn.state.mode = Mode.IDLE
+        return trend_reply(handler_input, sign_id)

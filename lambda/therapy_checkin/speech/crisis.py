@@ -1,0 +1,44 @@
+"""Where someone in crisis can turn, per locale: the one place that holds crisis lines and emergency numbers.
+
+The words of the crisis answer live in ``speech/en.py`` like every other message; the numbers live here,
+keyed by the request's own locale. Words fall back to en-US for locales without their own catalogue, but a
+crisis line never does when the locale is listed here: someone in London must hear 999, not 911.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    """A free crisis line that answers at any hour, and the emergency number, for one locale."""
+
+    name: str
+    """The line's name as it is said aloud, without its number ("Samaritans")."""
+    how: str
+    """How to reach it, as a lower-case imperative ("call or text")."""
+    number: str
+    """The number as it is written locally; spaces mark the groups it is read in ("116 123")."""
+    emergency: str
+    """The emergency services number ("999")."""
+
+    @property
+    def number_groups(self) -> tuple[str, ...]:
+        return tuple(self.number.split())
+
+
+DEFAULT_CRISIS_LOCALE = "en-US"
+
+CRISIS_LINES: dict[str, CrisisLine] = {
+    "en-US": CrisisLine(name="the Suicide and Crisis Lifeline", how="call or text", number="988", emergency="911"),
+    "en-CA": CrisisLine(name="the Suicide Crisis Helpline", how="call or text", number="988", emergency="911"),
+    "en-GB": CrisisLine(name="Samaritans", how="call", number="116 123", emergency="999"),
+    "en-AU": CrisisLine(name="Lifeline", how="call", number="13 11 14", emergency="000"),
+    "en-IN": CrisisLine(name="Tele-MANAS", how="call", number="14416", emergency="112"),
+}
+
+
+def crisis_line(locale: str | None) -> CrisisLine:
+    """The crisis line for the request's locale, or the US one for a locale not listed."""
+    return CRISIS_LINES.get(locale or "", CRISIS_LINES[DEFAULT_CRISIS_LOCALE])

@@ -1,0 +1,292 @@
+"""Someone says they are not safe: the crisis answer comes in every mode, in every locale's numbers, even with
+the table down, and the unfinished check-in is kept."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import EndpointConnectionError
+
+from devtools.conversation import Conversation, Reply
+from devtools.envelopes import Device, FakeLambdaContext, envelope, intent_request
+from tests.conftest import ratings_in_table
+from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.session import DETOURS, Mode, PendingWrite, SessionState
+
+Talk = Callable[..., Conversation]
+
+MODEL = Path(__file__).resolve().parent.parent / "skill-package" / "interactionModels" / "custom" / "en-US.json"
+
+NUMBERS = {
+    # locale: (crisis line as written, its groups as read, emergency number)
+    "en-US": ("988", ["988"], "911"),
+    "en-CA": ("988", ["988"], "911"),
+    "en-GB": ("116 123", ["116", "123"], "999"),
+    "en-AU": ("13 11 14", ["13", "11", "14"], "000"),
+    "en-IN": ("14416", ["14416"], "112"),
+}
+LINE_NAMES = {
+    "en-US": "the Suicide and Crisis Lifeline",
+    "en-CA": "the Suicide Crisis Helpline",
+    "en-GB": "Samaritans",
+    "en-AU": "Lifeline",
+    "en-IN": "Tele-MANAS",
+}
+
+
+def model_intents() -> dict[str, list[str]]:
+    model = json.loads(MODEL.read_text())
+    return {
+        intent["name"]: intent.get("samples", []) for intent in model["interactionModel"]["languageModel"]["intents"]
+    }
+
+
+def ssml(reply: Reply) -> str:
+    return str(reply.response["outputSpeech"]["ssml"])
+
+
+def assert_crisis_answer(reply: Reply, locale: str = "en-US") -> None:
+    line, groups, emergency = NUMBERS[locale]
+    assert reply.ends_session, "the session ends gently after the answer"
+    assert "reprompt" not in reply.response
+    assert reply.speech.startswith("Thank you for telling me. You matter")
+    assert "I can't help in an emergency, and I can't contact anyone for you." in reply.speech
+    spoken = ssml(reply)
+    slow = re.search(r'<prosody rate="slow">(.*?)</prosody>', spoken)
+    assert slow is not None, "the numbers are said slowly"
+    for group in groups:
+        assert slow.group(1).count(f'<say-as interpret-as="digits">{group}</say-as>') == 2, "the line, twice"
+    assert f'<say-as interpret-as="digits">{emergency}</say-as>' in slow.group(1)
+    assert "<break " in spoken
+    assert LINE_NAMES[locale] in reply.speech
+    card = reply.card
+    assert card is not None and card["type"] == "Simple"
+    assert "<" not in card["content"], "cards are plain text"
+    assert f"{LINE_NAMES[locale]} at any hour" in card["content"]
+    assert f" {line}." in card["content"] and f"call {emergency}." in card["content"]
+
+
+def started(talk: Talk, device: Device | None = None) -> Conversation:
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    return conversation
+
+
+class _DeadClient:
+    """A DynamoDB client whose every call fails as if the endpoint were unreachable; it records the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+        return call
+
+
+@pytest.fixture
+def table_down(monkeypatch: pytest.MonkeyPatch, handler: Any) -> _DeadClient:
+    """Every store the skill uses talks to a dead endpoint."""
+    from therapy_checkin import turn
+    from therapy_checkin.storage import CheckInStore
+
+    dead = _DeadClient()
+    store = CheckInStore("therapy-checkin-test", dead)  # type: ignore[arg-type]
+    monkeypatch.setattr(turn, "default_store", lambda: store)
+    return dead
+
+
+@pytest.mark.parametrize("locale", sorted(NUMBERS))
+def test_every_locale_hears_its_own_crisis_line(talk: Talk, dynamodb: Any, locale: str) -> None:
+    conversation = started(talk, Device(locale=locale))
+    conversation.rate(3)
+    assert_crisis_answer(conversation.intent("CrisisIntent"), locale)
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-AU", "en-IN"])
+def test_other_countries_never_hear_the_us_numbers(talk: Talk, dynamodb: Any, locale: str) -> None:
+    reply = talk(Device(locale=locale)).intent("CrisisIntent")
+    assert "988" not in ssml(reply) and "911" not in ssml(reply)
+    assert reply.card is not None and "988" not in reply.card["content"] and "911" not in reply.card["content"]
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "en-NZ", "fr-CA"])
+def test_a_locale_without_its_own_line_still_gets_an_answer(talk: Talk, dynamodb: Any, locale: str) -> None:
+    assert_crisis_answer(talk(Device(locale=locale)).intent("CrisisIntent"), "en-US")
+
+
+def state_in(mode: Mode) -> dict[str, Any]:
+    """Session attributes of a conversation in ``mode``, mid-week, with an answer still waiting to be stored."""
+    state = SessionState(mode=mode, index=3, answers=WeekAnswers(week="2026-W48", ratings={"connection": 2}))
+    if mode in DETOURS:
+        state.extra["returnMode"] = Mode.RATING.value
+    state.pending.append(PendingWrite(kind="rating", week="2026-W48", sign="perspective", value=4))
+    return state.to_attributes()
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_crisis_is_answered_in_every_mode_with_the_table_down(
+    talk: Talk, dynamodb: Any, table_down: _DeadClient, mode: Mode
+) -> None:
+    conversation = talk()
+    conversation.session_id, conversation.attributes = "amzn1.echo-api.session.crisis", state_in(mode)
+    assert_crisis_answer(conversation.intent("CrisisIntent"))
+    assert table_down.calls == [], "the crisis answer never waits on the table"
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_crisis_is_answered_in_every_mode(talk: Talk, dynamodb: Any, mode: Mode) -> None:
+    conversation = talk()
+    conversation.session_id, conversation.attributes = "amzn1.echo-api.session.crisis", state_in(mode)
+    assert_crisis_answer(conversation.intent("CrisisIntent"))
+
+
+def test_crisis_as_the_first_words_with_the_table_down(talk: Talk, dynamodb: Any, table_down: _DeadClient) -> None:
+    """ "Alexa, tell therapy check in I'm not safe": a one-shot request in a new session."""
+    assert_crisis_answer(talk().intent("CrisisIntent"))
+    assert table_down.calls == []
+
+
+def test_crisis_mid_rating_keeps_the_answers_and_the_check_in_resumes(talk: Talk, dynamodb: Any) -> None:
+    conversation = started(talk)
+    for value in (2, 4, 3):
+        conversation.rate(value)
+    assert_crisis_answer(conversation.intent("CrisisIntent"))
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2, "perspective": 4, "relationships": 3}]
+    relaunch = conversation.launch()
+    assert (
+        relaunch.speech
+        == "Welcome back. You stopped at sign four of twelve, setting boundaries. Shall we pick up there?"
+    )
+    assert conversation.intent("AMAZON.YesIntent").speech.startswith("Picking up where you left off. Sign four")
+    conversation.rate(5)
+    assert list(ratings_in_table(dynamodb).values()) == [
+        {"connection": 2, "perspective": 4, "relationships": 3, "boundaries": 5}
+    ]
+
+
+def test_crisis_is_answered_even_when_a_request_hook_fails(
+    talk: Talk, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from therapy_checkin.interceptors import TurnInterceptor
+
+    conversation = started(talk)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("simulated failure before any handler ran")
+
+    monkeypatch.setattr(TurnInterceptor, "process", broken)
+    assert_crisis_answer(conversation.intent("CrisisIntent"))
+    monkeypatch.undo()
+
+
+def test_crisis_is_answered_even_when_the_envelope_cannot_be_read(handler: Any, dynamodb: Any) -> None:
+    event = envelope(Device(locale="en-GB"), intent_request("CrisisIntent"), "amzn1.echo-api.session.x", {}, True)
+    event["request"]["intent"]["slots"] = {"junk": 5}  # the SDK's model refuses to deserialise this request
+    result = handler(event, FakeLambdaContext())
+    assert result["response"]["shouldEndSession"] is True
+    spoken = result["response"]["outputSpeech"]["ssml"]
+    assert '<say-as interpret-as="digits">116</say-as>' in spoken
+    assert '<say-as interpret-as="digits">999</say-as>' in spoken
+
+
+class _Collect(logging.Handler):
+    """Every log record, formatted by the skill's own Powertools formatter as CloudWatch would get it."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(formatter)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
+    """Log lines (at DEBUG) and the metric lines printed to stdout, since the last call."""
+    from therapy_checkin.observability import logger
+
+    collect = _Collect(logger.registered_formatter)
+    logger.addHandler(collect)
+    previous = logger.log_level
+    logger.setLevel("DEBUG")
+
+    def lines() -> list[str]:
+        found = collect.lines + capsys.readouterr().out.splitlines()
+        collect.lines = []
+        return found
+
+    yield lines
+    logger._logger.removeHandler(collect)
+    logger.setLevel(previous)
+
+
+def test_crisis_counts_a_metric_and_is_never_tied_to_the_user_in_logs(
+    talk: Talk, dynamodb: Any, logged: Callable[[], list[str]]
+) -> None:
+    conversation = started(talk)
+    before = [json.loads(line) for line in logged()]
+    assert any(record.get("user") for record in before), "other requests carry the pseudonymous user tag"
+    conversation.intent("CrisisIntent")
+    records = [json.loads(line) for line in logged()]
+    assert any(record.get("CrisisAnswered") == [1.0] for record in records)
+    requests = [record for record in records if record.get("message") == "Request"]
+    assert [record.get("intent") for record in requests] == ["CrisisIntent"]
+    assert all("user" not in record for record in records)
+    text = json.dumps(records)
+    assert "Lifeline" not in text and "988" not in text
+
+
+def test_there_are_many_crisis_samples_and_none_collides_with_another_intent() -> None:
+    intents = model_intents()
+    crisis = intents["CrisisIntent"]
+    assert len(crisis) >= 40
+    others = {sample.lower(): name for name, samples in intents.items() if name != "CrisisIntent" for sample in samples}
+    assert [sample for sample in crisis if sample.lower() in others] == []
+    assert len({sample.lower() for sample in crisis}) == len(crisis)
+    for sample in crisis:
+        assert re.fullmatch(r"[A-Za-z' ]+", sample), f"spoken words only: {sample!r}"
+        assert not re.search(r"\b(ask|open|launch|tell|talk to)\b", sample), f"reads as a launch phrase: {sample!r}"
+    assert "help" not in {sample.lower() for sample in crisis}
+    assert "I need help right now" in crisis
+
+
+def test_every_crisis_sample_resolves_to_the_crisis_intent() -> None:
+    nlu = pytest.importorskip("devtools.nlu")
+    understanding = nlu.understanding("en-US")
+    wrong = {sample: understanding.resolve_in_session(sample).intent for sample in model_intents()["CrisisIntent"]}
+    assert {sample: intent for sample, intent in wrong.items() if intent != "CrisisIntent"} == {}
+
+
+def test_no_other_sample_resolves_to_the_crisis_intent_and_help_stays_help() -> None:
+    nlu = pytest.importorskip("devtools.nlu")
+    understanding = nlu.understanding("en-US")
+    for name, samples in model_intents().items():
+        if name == "CrisisIntent":
+            continue
+        for sample in samples:
+            if "{" not in sample:
+                assert understanding.resolve_in_session(sample).intent != "CrisisIntent", sample
+    assert understanding.resolve_in_session("help").intent == "AMAZON.HelpIntent"
+    assert understanding.resolve_in_session("I need help right now").intent == "CrisisIntent"
+    assert understanding.resolve("ask therapy check in I'm not safe").intent == "CrisisIntent"
+
+
+def test_crisis_words_said_mid_rating_reach_the_crisis_answer(talk: Talk, dynamodb: Any) -> None:
+    """Through the model: what Alexa would send for the words, mid-rating, is answered as a crisis."""
+    nlu = pytest.importorskip("devtools.nlu")
+    conversation = started(talk)
+    conversation.rate(4)
+    heard = nlu.understanding("en-US").resolve_in_session("I don't want to be alive anymore")
+    assert_crisis_answer(conversation.intent(heard.intent, **heard.slots))
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 4}]

@@ -1,0 +1,428 @@
+"""The optional recap passcode: set and confirmed by voice, kept only as a slow salted hash, asked before any
+recap or trend, locked for fifteen minutes after three wrong tries, and never needed for a check-in."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from devtools.conversation import Conversation, Reply
+from devtools.envelopes import Device, resolved_slot
+from tests.conftest import MONDAY_NOON, ratings_in_table, table_items
+from therapy_checkin.domain.passcode import SALT_BYTES, SCRYPT_N, SCRYPT_P, SCRYPT_R, hash_passcode, parse_code
+
+Talk = Callable[..., Conversation]
+
+CODE = "4821"
+SPOKEN_CODE = "four eight two one"
+WRONG = "1379"
+ASKED = "Your recaps are protected. What's your passcode?"
+PROTECTED = "Your recap is protected by your passcode. To hear it, say: how am I doing."
+
+
+def set_passcode(conversation: Conversation, code: str = CODE) -> Reply:
+    conversation.intent("SetPasscodeIntent")
+    conversation.intent("PasscodeIntent", code=code)
+    return conversation.intent("PasscodeIntent", code=code)
+
+
+def profile(dynamodb: Any) -> dict[str, Any]:
+    profiles = [item for item in table_items(dynamodb) if item["sk"].endswith("#PROFILE")]
+    assert len(profiles) == 1
+    return profiles[0]
+
+
+def with_passcode(talk: Talk) -> Conversation:
+    """A user who has visited once and set a passcode; the next request starts a new session."""
+    conversation = talk()
+    conversation.launch()
+    done = set_passcode(conversation)
+    assert done.speech.startswith("Your passcode is set.")
+    assert done.speech.endswith("Would you like to start your check-in? Say yes or no."), "back to the offer"
+    assert conversation.intent("AMAZON.NoIntent").ends_session
+    return conversation
+
+
+def rated(conversation: Conversation, *values: int) -> Conversation:
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    for value in values:
+        conversation.rate(value)
+    return conversation
+
+
+def assert_asks_passcode(reply: Reply) -> None:
+    assert reply.speech == ASKED
+    assert reply.reprompt == "Please say your four-digit passcode, or say no to skip it."
+    assert not reply.ends_session
+
+
+def assert_is_recap(reply: Reply) -> None:
+    assert reply.card is not None and reply.card.get("title") == "Your weekly recap"
+    assert "got a rating" in reply.speech or "You gave every sign" in reply.speech
+
+
+def test_setting_a_passcode_stores_only_a_slow_salted_hash(talk: Talk, dynamodb: Any) -> None:
+    """ "Alexa, ask therapy check in to set a passcode", as the very first request."""
+    conversation = talk()
+    ask = conversation.intent("SetPasscodeIntent")
+    assert ask.speech == "Let's set a passcode for your recaps. Please say four digits you'll remember."
+    assert ask.reprompt and not ask.ends_session
+    again = conversation.intent("PasscodeIntent", code=CODE)
+    assert again.speech == "Thanks. Please say it once more to confirm."
+    assert table_items(dynamodb) == [], "nothing is stored before the confirmation"
+    draft = again.attributes["extra"]["passcodeDraft"]
+    assert set(draft) == {"salt", "hash"}, "between the two entries the session holds a hash, not the digits"
+    done = conversation.intent("PasscodeIntent", code=CODE)
+    assert done.speech.startswith("Your passcode is set. I'll ask for it before reading your recaps.")
+    assert done.ends_session
+
+    stored = profile(dynamodb)["passcode"]
+    assert stored["alg"] == "scrypt"
+    assert (int(stored["n"]), int(stored["r"]), int(stored["p"])) == (SCRYPT_N, SCRYPT_R, SCRYPT_P) == (2**13, 8, 1)
+    salt, digest = bytes(stored["salt"]), bytes(stored["hash"])
+    assert len(salt) == SALT_BYTES and len(digest) == 32
+    assert CODE.encode() not in salt + digest and CODE not in json.dumps(profile(dynamodb), default=repr)
+    assert hash_passcode(CODE, salt).digest == digest
+    assert hash_passcode(WRONG, salt).digest != digest
+    first_visit = conversation.launch()
+    assert "Welcome to Therapy Check-In" in first_visit.speech and "not a therapist" in first_visit.speech
+    assert "passcode" in profile(dynamodb)
+
+
+def test_a_mismatch_starts_over_kindly_and_stores_nothing(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    conversation.intent("PasscodeIntent", code=CODE)
+    mismatch = conversation.intent("PasscodeIntent", code=WRONG)
+    assert mismatch.speech == (
+        "Those didn't match, and that's okay. Let's start over. Please say four digits for your passcode."
+    )
+    assert not mismatch.ends_session
+    assert "passcodeDraft" not in mismatch.attributes.get("extra", {})
+    assert "passcode" not in profile(dynamodb)
+    conversation.intent("PasscodeIntent", code=WRONG)
+    assert conversation.intent("PasscodeIntent", code=WRONG).speech.startswith("Your passcode is set.")
+    assert hash_passcode(WRONG, bytes(profile(dynamodb)["passcode"]["salt"])).digest == bytes(
+        profile(dynamodb)["passcode"]["hash"]
+    )
+
+
+def test_digits_heard_as_a_rating_count_as_the_passcode(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    conversation.rate(CODE)
+    assert conversation.rate(CODE).speech.startswith("Your passcode is set.")
+    rated(conversation, 3)
+    assert_asks_passcode(conversation.intent("RecapIntent"))
+    assert_is_recap(conversation.rate(CODE))
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3}], "the digits were never a rating"
+
+
+@pytest.mark.parametrize("heard", ["123", "12345", "banana", "?", "", "4 8 2"])
+def test_anything_but_four_digits_is_asked_again_and_never_counts(talk: Talk, dynamodb: Any, heard: str) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("RecapIntent")
+    reply = conversation.intent("PasscodeIntent", code=heard)
+    assert reply.speech == "I need exactly four digits. Please say them one at a time."
+    assert not reply.ends_session
+    assert "passcodeFailures" not in profile(dynamodb)
+    assert_is_recap(conversation.intent("PasscodeIntent", code=CODE))
+
+
+def test_a_recap_waits_for_the_passcode_and_the_session_stays_unlocked(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2, 4, 3)
+    assert_asks_passcode(conversation.intent("RecapIntent"))
+    recap = conversation.intent("PasscodeIntent", code=CODE)
+    assert_is_recap(recap)
+    assert "Three of twelve signs got a rating." in recap.speech
+    assert recap.speech.endswith("Shall we carry on with your check-in?")
+    assert_is_recap(conversation.intent("RecapIntent"))
+    resumed = conversation.intent("AMAZON.YesIntent")
+    assert "Sign four of twelve" in resumed.speech
+    conversation.rate(5)
+    assert list(ratings_in_table(dynamodb).values()) == [
+        {"connection": 2, "perspective": 4, "relationships": 3, "boundaries": 5}
+    ]
+    conversation.intent("AMAZON.StopIntent")
+    assert_asks_passcode(conversation.intent("RecapIntent"))  # a new session asks again
+
+
+def test_check_ins_never_need_the_passcode_and_the_end_does_not_read_the_recap(talk: Talk, dynamodb: Any) -> None:
+    conversation = with_passcode(talk)
+    last = rated(conversation, *[5] * 12).history[-1]
+    assert last.ends_session
+    assert last.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
+    assert PROTECTED in last.speech
+    assert "five" not in last.speech and "rating" not in last.speech
+    assert last.card is None
+    assert len(next(iter(ratings_in_table(dynamodb).values()))) == 12
+
+
+def test_the_end_of_a_check_in_stays_private_when_the_table_cannot_be_read(
+    talk: Talk, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from therapy_checkin.storage import CheckInStore, StorageUnavailable
+
+    conversation = rated(with_passcode(talk), *[4] * 11)
+
+    def unreadable(*args: Any, **kwargs: Any) -> Any:
+        raise StorageUnavailable("query", "InternalServerError")
+
+    monkeypatch.setattr(CheckInStore, "load_history", unreadable)
+    last = conversation.rate(4)
+    assert PROTECTED in last.speech
+    assert "four" not in last.speech
+
+
+def test_yes_to_hearing_the_recap_waits_for_the_passcode(talk: Talk, dynamodb: Any) -> None:
+    conversation = with_passcode(talk)
+    rated(conversation, *[3] * 12)
+    assert conversation.launch().speech.endswith("Would you like to hear how it went?")
+    assert_asks_passcode(conversation.intent("AMAZON.YesIntent"))
+    recap = conversation.intent("PasscodeIntent", code=CODE)
+    assert_is_recap(recap)
+    assert "You gave every sign you rated a three" in recap.speech
+
+
+def test_last_week_and_trends_wait_for_the_passcode(talk: Talk, dynamodb: Any) -> None:
+    conversation = with_passcode(talk)
+    rated(conversation, 2, 2)
+    conversation.intent("AMAZON.StopIntent")
+    conversation.advance(weeks=1)
+    rated(conversation, 4, 4)
+
+    assert_asks_passcode(conversation.intent("LastWeekRecapIntent"))
+    last_week = conversation.intent("PasscodeIntent", code=CODE)
+    assert_is_recap(last_week)
+    assert last_week.speech.startswith("Here's your previous check-in.")
+    conversation.intent("AMAZON.StopIntent")
+
+    hope = resolved_slot("connection", [("feeling connected to your therapist", "connection")], "SIGN")
+    assert_asks_passcode(conversation.intent("TrendIntent", sign=hope))
+    trend = conversation.intent("PasscodeIntent", code=CODE)
+    assert "connection with your therapist" in trend.speech
+    assert "two" in trend.speech and "four" in trend.speech
+    conversation.intent("AMAZON.StopIntent")
+
+    assert_asks_passcode(conversation.intent("TrendIntent"))
+    which = conversation.intent("PasscodeIntent", code=CODE)
+    assert which.speech.startswith("Which sign would you like to hear about?")
+
+
+def test_three_wrong_tries_lock_recaps_for_fifteen_minutes_but_not_check_ins(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 3)
+    conversation.intent("RecapIntent")
+    first = conversation.intent("PasscodeIntent", code=WRONG)
+    assert first.speech == "That's not it. You can try two more times. What's your passcode?"
+    second = conversation.intent("PasscodeIntent", code="0000")
+    assert second.speech == "That's not it. You can try once more. What's your passcode?"
+    third = conversation.intent("PasscodeIntent", code="9999")
+    assert third.speech.startswith("That wasn't it either, so recaps are locked for fifteen minutes.")
+    assert "Sign two of twelve" in third.speech, "the check-in carries on"
+    assert not third.ends_session
+    assert datetime.fromisoformat(profile(dynamodb)["passcodeLockedUntil"]) == MONDAY_NOON + timedelta(minutes=15)
+    assert "Sign three of twelve" in conversation.rate(5).speech
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3, "perspective": 5}]
+    conversation.intent("AMAZON.StopIntent")
+
+    conversation.advance(minutes=1)
+    locked = conversation.intent("RecapIntent")
+    assert locked.speech.startswith("Recaps are locked for now, after too many tries. Please try again in about")
+    assert "about 14 minutes" in locked.speech
+    assert CODE not in locked.speech and locked.ends_session
+    assert conversation.intent("RemovePasscodeIntent").speech.startswith("Recaps are locked for now")
+    assert "Sign three of twelve" in rated(conversation).history[-1].speech, "a new session can still check in"
+    conversation.intent("AMAZON.StopIntent")
+
+    conversation.advance(minutes=13, seconds=59)
+    assert "about a minute" in conversation.intent("RecapIntent").speech
+    conversation.advance(seconds=1)
+    assert_asks_passcode(conversation.intent("RecapIntent"))
+    assert_is_recap(conversation.intent("PasscodeIntent", code=CODE))
+    assert "passcodeLockedUntil" not in profile(dynamodb) and "passcodeFailures" not in profile(dynamodb)
+
+
+def test_wrong_tries_count_across_sessions(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("AMAZON.StopIntent")
+    for _ in range(2):
+        conversation.intent("RecapIntent")
+        conversation.intent("PasscodeIntent", code=WRONG)
+        conversation.end_session()
+    assert int(profile(dynamodb)["passcodeFailures"]) == 2
+    conversation.intent("RecapIntent")
+    locked = conversation.intent("PasscodeIntent", code=WRONG)
+    assert locked.speech.startswith("That wasn't it either, so recaps are locked for fifteen minutes.")
+    assert locked.ends_session
+
+
+def test_the_right_passcode_clears_earlier_wrong_tries(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("RecapIntent")
+    conversation.intent("PasscodeIntent", code=WRONG)
+    conversation.intent("PasscodeIntent", code=WRONG)
+    assert_is_recap(conversation.intent("PasscodeIntent", code=CODE))
+    assert "passcodeFailures" not in profile(dynamodb)
+    conversation.intent("AMAZON.StopIntent")
+    conversation.intent("RecapIntent")
+    conversation.intent("PasscodeIntent", code=WRONG)
+    assert conversation.intent("PasscodeIntent", code=WRONG).speech.endswith("What's your passcode?")
+
+
+def test_removing_the_passcode_needs_it(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 4)
+    ask = conversation.intent("RemovePasscodeIntent")
+    assert ask.speech == "To turn off your passcode, please say it now."
+    wrong = conversation.intent("PasscodeIntent", code=WRONG)
+    assert wrong.speech.startswith("That's not it.")
+    assert "passcode" in profile(dynamodb) and int(profile(dynamodb)["passcodeFailures"]) == 1
+    kept = conversation.intent("AMAZON.NoIntent")
+    assert kept.speech.startswith("Okay, your passcode stays on. Sign two of twelve")
+    conversation.intent("RemovePasscodeIntent")
+    removed = conversation.intent("PasscodeIntent", code=CODE)
+    assert removed.speech.startswith("Your passcode is off. Your recaps are no longer protected. Sign two of twelve")
+    assert not {"passcode", "passcodeFailures", "passcodeLockedUntil"} & set(profile(dynamodb))
+    assert_is_recap(conversation.intent("RecapIntent"))
+
+
+def test_setting_when_one_exists_and_removing_when_there_is_none(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    conversation.launch()
+    none = conversation.intent("RemovePasscodeIntent")
+    assert none.speech.startswith("You don't have a passcode set. To set one, say: set a passcode.")
+    assert none.speech.endswith("Would you like to start your check-in? Say yes or no.")
+    conversation.intent("AMAZON.NoIntent")
+    set_passcode(conversation)
+    before = profile(dynamodb)["passcode"]
+    exists = conversation.intent("SetPasscodeIntent")
+    assert exists.speech.startswith("You already have a passcode. To change it, first say: remove my passcode.")
+    assert conversation.intent("PasscodeIntent", code=WRONG).speech != "Thanks. Please say it once more to confirm."
+    assert profile(dynamodb)["passcode"] == before
+
+
+def test_no_while_the_passcode_is_asked_goes_back_to_the_check_in(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 1, 2)
+    conversation.intent("RecapIntent")
+    declined = conversation.intent("AMAZON.NoIntent")
+    assert declined.speech.startswith("Okay, no recap for now. Sign three of twelve: your relationships.")
+    assert "Sign four of twelve" in conversation.rate(3).speech
+
+
+def test_other_words_while_the_passcode_is_asked_ask_again_and_stop_changes_nothing(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    for stray in ("AMAZON.HelpIntent", "RecapIntent", "DeleteDataIntent", "AMAZON.FallbackIntent"):
+        reply = conversation.intent(stray)
+        assert reply.speech == "Please say four digits for your passcode, or say no to leave it."
+    conversation.intent("PasscodeIntent", code=CODE)
+    assert conversation.intent("AMAZON.StopIntent").ends_session
+    assert "passcode" not in profile(dynamodb)
+
+
+class _Collect(logging.Handler):
+    """Every log record, formatted by the skill's own Powertools formatter as CloudWatch would get it."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(formatter)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
+    """Log lines (at DEBUG, the most the skill ever logs) and the metric lines printed to stdout."""
+    from therapy_checkin.observability import logger
+
+    collect = _Collect(logger.registered_formatter)
+    logger.addHandler(collect)
+    previous = logger.log_level
+    logger.setLevel("DEBUG")
+    yield lambda: collect.lines + capsys.readouterr().out.splitlines()
+    logger._logger.removeHandler(collect)
+    logger.setLevel(previous)
+
+
+def test_the_passcode_never_reaches_logs_replies_or_the_session(
+    talk: Talk, dynamodb: Any, logged: Callable[[], list[str]]
+) -> None:
+    conversation = rated(talk(), 3)
+    set_passcode(conversation)
+    rated(conversation, 4)
+    conversation.intent("RecapIntent")
+    conversation.intent("PasscodeIntent", code=WRONG)
+    conversation.rate(CODE)
+    conversation.intent("RemovePasscodeIntent")
+    conversation.intent("PasscodeIntent", code=SPOKEN_CODE)
+    for reply in conversation.history:
+        heard = " ".join((reply.speech, reply.reprompt, json.dumps(reply.card), json.dumps(reply.attributes)))
+        for secret in (CODE, WRONG, SPOKEN_CODE, "4 8 2 1"):
+            assert secret not in heard
+    lines = logged()
+    assert sum('"message":"Request"' in line for line in lines) >= 10, "the logs were captured"
+    for line in lines:
+        assert_no_code_in(json.loads(line) if line.startswith("{") else line)
+
+
+def assert_no_code_in(value: Any) -> None:
+    """No passcode digits anywhere in a log record (random IDs are taken out first: they may hold any digits)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert_no_code_in(key)
+            assert_no_code_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            assert_no_code_in(item)
+    else:
+        text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{12,}\b", "", str(value))
+        for secret in (CODE, WRONG, SPOKEN_CODE):
+            assert secret not in text, f"passcode in the logs: {text[:80]}"
+
+
+@pytest.mark.parametrize(
+    ("heard", "code"),
+    [
+        ("4821", "4821"),
+        ("48 21", "4821"),
+        ("four eight two one", "4821"),
+        ("oh oh seven one", "0071"),
+        ("0071", "0071"),
+        ("482", None),
+        ("48211", None),
+        ("?", None),
+        (None, None),
+        ("forty eight twenty one", None),
+        ("٤٨٢١", None),
+    ],
+)
+def test_four_digits_are_read_from_what_alexa_heard(heard: str | None, code: str | None) -> None:
+    assert parse_code(heard) == code
+
+
+def test_each_hash_has_its_own_salt_and_checks_only_its_code() -> None:
+    first, second = hash_passcode(CODE), hash_passcode(CODE)
+    assert first.salt != second.salt and first.digest != second.digest
+    assert first.matches(CODE) and second.matches(CODE)
+    assert not first.matches(WRONG)
+
+
+def test_a_device_without_a_voice_profile_and_one_with_have_separate_passcodes(talk: Talk, dynamodb: Any) -> None:
+    account = Device().user_id
+    shared = talk(Device(user_id=account))
+    shared.launch()
+    set_passcode(shared)
+    person = talk(Device(user_id=account, person_id="amzn1.ask.person.ALEX"))
+    assert person.intent("RecapIntent").speech.startswith("There's nothing to recap yet.")
+    assert_asks_passcode(shared.intent("RecapIntent"))
