@@ -51,6 +51,8 @@ SAFE_LOG_KEYS = {
     "operation",
     "code",
     "pending",
+    "items",
+    "persistence",
 }
 SAFE_METRICS = {
     "CheckInsStarted",
@@ -62,8 +64,16 @@ SAFE_METRICS = {
     "WritesDeferred",
     "CrisisAnswered",
     "DataDeleted",
+    "AccountDataDeleted",
+    "DeletionFailed",
+    "SkillEventFailed",
+    "PasscodeSet",
+    "PasscodeRemoved",
+    "PasscodeLocked",
+    "TimeZoneUnavailable",
     "ColdStart",
 }
+PASSCODE = "7351"
 
 
 class Collect(logging.Handler):
@@ -120,7 +130,37 @@ def everything_a_user_can_do(talk: Talk) -> None:
     conversation.intent("ChangeAnswerIntent", sign=resolved_slot("saying no", [("boundaries", "boundaries")], "SIGN"))
     conversation.rate("2")
     conversation.intent("RecapIntent")
+    conversation.intent("TrendIntent", sign=resolved_slot("saying no", [("boundaries", "boundaries")], "SIGN"))
+    conversation.intent("LastWeekRecapIntent")
     conversation.end_session("ERROR")
+    # A passcode: set, confirmed, used, got wrong, and removed.
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    conversation.intent("PasscodeIntent", code=PASSCODE)
+    conversation.intent("PasscodeIntent", code=PASSCODE)
+    conversation.intent("RecapIntent")
+    conversation.intent("PasscodeIntent", code="1999")
+    conversation.intent("PasscodeIntent", code=PASSCODE)
+    conversation.intent("RemovePasscodeIntent")
+    conversation.intent("PasscodeIntent", code=PASSCODE)
+    # Someone in crisis in the middle of a rating turn.
+    conversation.advance(weeks=1)
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    conversation.rate("2")
+    conversation.intent("CrisisIntent")
+    # Deleting everything, by voice and by disabling the skill.
+    conversation.launch()
+    conversation.intent("DeleteDataIntent")
+    conversation.intent("AMAZON.YesIntent")
+    conversation.send(
+        {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": "2026-11-30T12:00:00Z",
+            "eventPublishingTime": "2026-11-30T12:00:01Z",
+            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        }
+    )
 
 
 def check_line(line: str) -> None:
@@ -148,6 +188,9 @@ def test_no_log_line_or_metric_carries_private_data(talk: Talk, log_lines: Calla
     assert any('"RatingsSaved"' in line for line in lines), "metrics were captured too"
     for line in lines:
         check_line(line)
+    assert PASSCODE not in "".join(lines)
+    for name in ("PasscodeSet", "PasscodeRemoved", "CrisisAnswered", "DataDeleted"):
+        assert any(f'"{name}"' in line for line in lines), f"{name} was exercised"
 
 
 def test_errors_are_logged_without_their_message(
