@@ -354,3 +354,17 @@ def test_next_week_is_a_new_check_in(talk: Talk, dynamodb: Any) -> None:
     assert sorted(stored) == sorted(k for k in stored)
     assert sorted(stored.values(), key=str) == sorted([{"connection": 3}, {"connection": 5}], key=str)
     assert {key.rsplit("#", 1)[1] for key in stored} == {"2026-W48", "2026-W49"}
+
+
+def test_change_answer_by_naming_the_sign_after_being_asked_which(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    open_and_accept(conversation)
+    conversation.rate(2)
+    conversation.intent("ChangeAnswerIntent")
+    asked = conversation.intent(
+        "SignNameIntent", sign=resolved_slot("my therapist", [("connection", "connection")], "SIGN")
+    )
+    assert asked.speech.startswith("Sure. Sign one: feeling connected to your therapist.")
+    back = conversation.rate(5)
+    assert back.speech.startswith("Updated. Your answer for connection with your therapist is now five. Sign two")
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 5}]

@@ -55,10 +55,12 @@ class ChangeAnswerHandler(AbstractRequestHandler):
 
 
 class ChooseSignHandler(AbstractRequestHandler):
-    """A number after "which sign would you like to change?"."""
+    """The answer to "which sign would you like to change?": a number or a sign's name."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("RateIntent")(handler_input) and turn_of(handler_input).state.mode is Mode.CHOOSE_SIGN
+        if turn_of(handler_input).state.mode is not Mode.CHOOSE_SIGN:
+            return False
+        return is_intent_name("RateIntent")(handler_input) or is_intent_name("SignNameIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         sign_id = resolved_sign(handler_input)
