@@ -3,6 +3,7 @@ real Lambda handler."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -105,3 +106,36 @@ def ratings_in_table(client: Any) -> dict[str, dict[str, int]]:
         if "#CHECKIN#" in item["sk"]:
             result[item["sk"]] = {k[2:]: int(v) for k, v in item.items() if k.startswith("r_")}
     return result
+
+
+class _CollectLogs(logging.Handler):
+    """Every log record, formatted by the skill's own Powertools formatter as CloudWatch would get it."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(formatter)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
+    """Log lines (at DEBUG, the most the skill ever logs) and the metric lines printed to stdout, each call
+    returning what arrived since the previous one."""
+    from therapy_checkin.observability import logger
+
+    collect = _CollectLogs(logger.registered_formatter)
+    logger.addHandler(collect)
+    previous = logger.log_level
+    logger.setLevel("DEBUG")
+
+    def lines() -> list[str]:
+        found = collect.lines + [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+        collect.lines = []
+        return found
+
+    yield lines
+    logger._logger.removeHandler(collect)
+    logger.setLevel(previous)

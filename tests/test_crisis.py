@@ -4,9 +4,8 @@ the table down, and the unfinished check-in is kept."""
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,38 +196,6 @@ def test_crisis_is_answered_even_when_the_envelope_cannot_be_read(handler: Any, 
     spoken = result["response"]["outputSpeech"]["ssml"]
     assert '<say-as interpret-as="digits">116</say-as>' in spoken
     assert '<say-as interpret-as="digits">999</say-as>' in spoken
-
-
-class _Collect(logging.Handler):
-    """Every log record, formatted by the skill's own Powertools formatter as CloudWatch would get it."""
-
-    def __init__(self, formatter: logging.Formatter) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.setFormatter(formatter)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@pytest.fixture
-def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
-    """Log lines (at DEBUG) and the metric lines printed to stdout, since the last call."""
-    from therapy_checkin.observability import logger
-
-    collect = _Collect(logger.registered_formatter)
-    logger.addHandler(collect)
-    previous = logger.log_level
-    logger.setLevel("DEBUG")
-
-    def lines() -> list[str]:
-        found = collect.lines + capsys.readouterr().out.splitlines()
-        collect.lines = []
-        return found
-
-    yield lines
-    logger._logger.removeHandler(collect)
-    logger.setLevel(previous)
 
 
 def test_crisis_counts_a_metric_and_is_never_tied_to_the_user_in_logs(

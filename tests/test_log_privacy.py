@@ -9,8 +9,7 @@ rating has nowhere to hide).
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -74,36 +73,6 @@ SAFE_METRICS = {
     "ColdStart",
 }
 PASSCODE = "7351"
-
-
-class Collect(logging.Handler):
-    """Formats every record with the skill's own Powertools formatter, exactly as CloudWatch would get it."""
-
-    def __init__(self, formatter: logging.Formatter) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.setFormatter(formatter)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@pytest.fixture
-def log_lines(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
-    from therapy_checkin.observability import logger
-
-    collect = Collect(logger.registered_formatter)
-    logger.addHandler(collect)
-    previous = logger.log_level
-    logger.setLevel("DEBUG")
-
-    def lines() -> list[str]:
-        printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
-        return collect.lines + printed
-
-    yield lines
-    logger._logger.removeHandler(collect)
-    logger.setLevel(previous)
 
 
 def everything_a_user_can_do(talk: Talk) -> None:
@@ -181,9 +150,9 @@ def check_line(line: str) -> None:
     assert "Traceback" not in line
 
 
-def test_no_log_line_or_metric_carries_private_data(talk: Talk, log_lines: Callable[[], list[str]]) -> None:
+def test_no_log_line_or_metric_carries_private_data(talk: Talk, logged: Callable[[], list[str]]) -> None:
     everything_a_user_can_do(talk)
-    lines = log_lines()
+    lines = logged()
     assert len(lines) > 40, "the conversations were logged"
     assert any('"RatingsSaved"' in line for line in lines), "metrics were captured too"
     for line in lines:
@@ -194,7 +163,7 @@ def test_no_log_line_or_metric_carries_private_data(talk: Talk, log_lines: Calla
 
 
 def test_errors_are_logged_without_their_message(
-    talk: Talk, log_lines: Callable[[], list[str]], monkeypatch: pytest.MonkeyPatch
+    talk: Talk, logged: Callable[[], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from therapy_checkin.storage import CheckInStore
 
@@ -206,7 +175,7 @@ def test_errors_are_logged_without_their_message(
     conversation.intent("AMAZON.YesIntent")
     monkeypatch.setattr(CheckInStore, "save_rating", broken)
     conversation.rate("definitely five")
-    lines = log_lines()
+    lines = logged()
     assert any('"error_type":"ValueError"' in line.replace(" ", "") for line in lines)
     for line in lines:
         check_line(line)

@@ -4,9 +4,8 @@ recap or trend, locked for fifteen minutes after three wrong tries, and never ne
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -327,32 +326,6 @@ def test_other_words_while_the_passcode_is_asked_ask_again_and_stop_changes_noth
     conversation.intent("PasscodeIntent", code=CODE)
     assert conversation.intent("AMAZON.StopIntent").ends_session
     assert "passcode" not in profile(dynamodb)
-
-
-class _Collect(logging.Handler):
-    """Every log record, formatted by the skill's own Powertools formatter as CloudWatch would get it."""
-
-    def __init__(self, formatter: logging.Formatter) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.setFormatter(formatter)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@pytest.fixture
-def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str]]]:
-    """Log lines (at DEBUG, the most the skill ever logs) and the metric lines printed to stdout."""
-    from therapy_checkin.observability import logger
-
-    collect = _Collect(logger.registered_formatter)
-    logger.addHandler(collect)
-    previous = logger.log_level
-    logger.setLevel("DEBUG")
-    yield lambda: collect.lines + capsys.readouterr().out.splitlines()
-    logger._logger.removeHandler(collect)
-    logger.setLevel(previous)
 
 
 def test_the_passcode_never_reaches_logs_replies_or_the_session(
