@@ -1,0 +1,66 @@
+# Therapy Check-In: the two commands.
+#   make demo   set everything up, then talk to the skill on this machine
+#   make test   set everything up, then run every check (lint, types, template, tests)
+#
+# Setup is done once and again only when a requirements file changes (stamp files in each environment).
+
+PYTHON ?= python3
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+SAM_STAMP := $(SAM_VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PIP_FLAGS := --quiet --disable-pip-version-check
+PYTEST_ARGS ?=
+ARGS ?=
+
+export SAM_CLI_TELEMETRY := 0
+export PIP_NO_INPUT := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test setup lint typecheck template-lint pytest clean
+
+help:
+	@echo "make demo    talk to the skill on this machine (options: make demo ARGS='--date 2026-12-07')"
+	@echo "make test    ruff, mypy, cfn-lint and the whole pytest suite"
+
+$(VENV_STAMP): requirements-dev.txt lambda/requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
+	touch $@
+
+$(SAM_STAMP): infrastructure/requirements-sam.txt
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install $(PIP_FLAGS) -r infrastructure/requirements-sam.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV_STAMP) $(NODE_STAMP) $(SAM_STAMP)
+
+demo: $(VENV_STAMP) $(NODE_STAMP)
+	@$(PY) -m devtools.console $(ARGS)
+
+test: setup
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint typecheck template-lint pytest; \
+	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s of checks"; exit $$status
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV_STAMP)
+	$(VENV)/bin/mypy
+
+template-lint: $(VENV_STAMP)
+	$(VENV)/bin/cfn-lint template.yaml
+
+pytest: $(VENV_STAMP) $(NODE_STAMP) $(SAM_STAMP)
+	$(VENV)/bin/pytest --durations=10 $(PYTEST_ARGS)
+
+clean:
+	rm -rf build .aws-sam .pytest_cache .mypy_cache .ruff_cache
