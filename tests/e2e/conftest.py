@@ -1,0 +1,67 @@
+"""End-to-end fixtures: the real handler served over HTTP, DynamoDB from dynalite, and virtual-alexa as the
+client. One dynalite and one HTTP server per test module; one virtual-alexa process per conversation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from devtools.dynalite import dynamodb_client, running_dynalite
+from devtools.fake_alexa_api import FakeAlexaApi
+from devtools.http_server import serve
+from devtools.table import create_table
+from tests.conftest import MONDAY_NOON, TABLE_NAME
+from tests.e2e.client import VirtualAlexaClient
+
+FIXED_TIMESTAMP = MONDAY_NOON.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class LocalSkill:
+    url: str
+    """Where virtual-alexa POSTs its requests."""
+    dynamodb: Any
+    """A boto3 client for the same dynalite, to look at what the skill stored."""
+    api_endpoint: str
+    """The stand-in Alexa Settings API (device time zone)."""
+
+
+@pytest.fixture(scope="module")
+def local_skill(tmp_path_factory: pytest.TempPathFactory, alexa_api_server: FakeAlexaApi) -> Iterator[LocalSkill]:
+    from therapy_checkin.handler import lambda_handler
+    from therapy_checkin.turn import default_store
+
+    with running_dynalite(tmp_path_factory.mktemp("dynalite")) as server, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
+        client = dynamodb_client(server.endpoint)
+        create_table(client, TABLE_NAME)
+        default_store.cache_clear()
+        http, url = serve(handler=lambda_handler)
+        try:
+            yield LocalSkill(url, client, alexa_api_server.url)
+        finally:
+            http.shutdown()
+            http.server_close()
+            default_store.cache_clear()
+    assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
+
+
+@pytest.fixture
+def alexa(local_skill: LocalSkill) -> Iterator[Callable[..., VirtualAlexaClient]]:
+    """Open virtual-alexa conversations (each a user of its own unless ``user_id`` is given); all are closed
+    at the end of the test."""
+    opened: list[VirtualAlexaClient] = []
+
+    def open_client(**options: Any) -> VirtualAlexaClient:
+        options.setdefault("timestamp", FIXED_TIMESTAMP)
+        client = VirtualAlexaClient(local_skill.url, api_endpoint=local_skill.api_endpoint, **options)
+        opened.append(client.__enter__())
+        return client
+
+    yield open_client
+    for client in opened:
+        client.__exit__(None, None, None)
