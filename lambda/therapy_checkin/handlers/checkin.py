@@ -32,7 +32,7 @@ def _asking_sign(handler_input: HandlerInput) -> bool:
 
 
 class LaunchHandler(AbstractRequestHandler):
-    """ "Alexa, open therapy check in": welcome, then offer what fits where the user is this week."""
+    """Launch ("Alexa, open therapy check in"): welcome, then offer what fits where the user is this week."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
@@ -44,7 +44,6 @@ class LaunchHandler(AbstractRequestHandler):
         # A profile without a first visit holds only settings (a passcode set in a one-shot request).
         if history.profile is None or history.profile.first_seen is None:
             turn.store.save_profile(turn.user, turn.now, time_zone=turn.time_zone)
-            turn.answers()
             turn.state.mode = Mode.OFFER_START
             welcome = " ".join((speech("welcome_first"), speech("disclaimer"), speech("offer_first")))
             return reply(handler_input, welcome, speech("reprompt_offer_start"))
