@@ -353,7 +353,7 @@ class CheckInStore:
             extra["ExpressionAttributeNames"] = {"#tz": "timeZone"}
         self._client.update_item(
             TableName=self._table,
-            Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
+            Key=self._profile_key(user),
             UpdateExpression=names,
             ExpressionAttributeValues=values,
             **extra,
@@ -430,7 +430,7 @@ class CheckInStore:
         """Count one wrong passcode; returns the count since the last right one (kept across sessions)."""
         response = self._client.update_item(
             TableName=self._table,
-            Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
+            Key=self._profile_key(user),
             UpdateExpression=f"SET updatedAt = :now ADD {PASSCODE_FAILURES_ATTRIBUTE} :one",
             ExpressionAttributeValues={":now": _iso(now), ":one": {"N": "1"}},
             ReturnValues="UPDATED_NEW",
@@ -455,10 +455,14 @@ class CheckInStore:
     def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
         self._client.update_item(
             TableName=self._table,
-            Key={"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}},
+            Key=self._profile_key(user),
             UpdateExpression=expression,
             ExpressionAttributeValues=values,
         )
+
+    @staticmethod
+    def _profile_key(user: UserKey) -> dict[str, Any]:
+        return {"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}}
 
     @staticmethod
     def _week_key(user: UserKey, week: str) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def default_store() -> CheckInStore:
 
 
 class Turn:
-    def __init__(self, handler_input: HandlerInput, store: CheckInStore | None = None) -> None:
+    def __init__(self, handler_input: HandlerInput) -> None:
         envelope = handler_input.request_envelope
         self.handler_input = handler_input
         self.request = envelope.request
@@ -57,12 +57,10 @@ class Turn:
         self.user = UserKey.from_ids(user_id, getattr(person, "person_id", None))
         attributes: Any = envelope.session.attributes if envelope.session else None
         self.state = SessionState.from_attributes(attributes)
-        self.new_session = bool(envelope.session and envelope.session.new)
-        self._store = store
 
     @property
     def store(self) -> CheckInStore:
-        return self._store or default_store()
+        return default_store()
 
     @cached_property
     def history(self) -> History:

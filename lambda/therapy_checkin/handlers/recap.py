@@ -139,11 +139,10 @@ def recap_reply(handler_input: HandlerInput, which: Which = "this") -> Response:
     """The recap the user asked for: this week's (or the newest before it), or the one before this week."""
     turn = turn_of(handler_input)
     target, lead = _recap_target(turn, which)
+    closing, reprompt = _closing(turn)
     if target is None:
         nothing = turn.speech("recap_none_yet" if which == "this" else "recap_no_earlier")
-        closing, reprompt = _closing(turn)
         return _respond(handler_input, f"{nothing} {closing}", reprompt)
-    closing, reprompt = _closing(turn)
     return _recap_response(handler_input, target, lead, closing, reprompt)
 
 

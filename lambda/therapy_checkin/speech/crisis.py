@@ -23,10 +23,6 @@ class CrisisLine:
     emergency: str
     """The emergency services number ("999")."""
 
-    @property
-    def number_groups(self) -> tuple[str, ...]:
-        return tuple(self.number.split())
-
 
 DEFAULT_CRISIS_LOCALE = "en-US"
 

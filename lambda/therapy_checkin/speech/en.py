@@ -138,7 +138,6 @@ MESSAGES: dict[str, str] = {
     "lead_halfway": "You're halfway there. ",
     "lead_last": "Last one. ",
     "ack_rating": "Thanks. ",
-    "ack_changed": "Updated. ",
     "ack_skipped": "Okay, we'll leave that one. ",
     "ack_kept": "Okay, I'll keep your earlier answer. ",
     "resume_lead": "Picking up where you left off. ",
