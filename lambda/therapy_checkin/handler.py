@@ -26,7 +26,6 @@ from therapy_checkin.handlers.checkin import (
 from therapy_checkin.handlers.crisis import CrisisErrorHandler, CrisisHandler, crisis_reply_for_event
 from therapy_checkin.handlers.deletion import (
     ConfirmDeleteHandler,
-    ConfirmDeleteOtherHandler,
     DeleteDataHandler,
     SkillDisabledHandler,
     SkillEventErrorHandler,
@@ -34,6 +33,7 @@ from therapy_checkin.handlers.deletion import (
     persistence_status,
     persistence_status_of,
 )
+from therapy_checkin.handlers.detour import DetourOtherHandler
 from therapy_checkin.handlers.errors import ErrorHandler, log_safely
 from therapy_checkin.handlers.menu import (
     ChangeAnswerHandler,
@@ -44,7 +44,6 @@ from therapy_checkin.handlers.menu import (
 from therapy_checkin.handlers.passcode import (
     PasscodeDeclineHandler,
     PasscodeEntryHandler,
-    PasscodeOtherHandler,
     RecapGateHandler,
     RemovePasscodeHandler,
     SetPasscodeHandler,
@@ -76,10 +75,9 @@ def build_skill_handler() -> Any:
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
         # handlers: four digits may arrive as RateIntent.
         ConfirmDeleteHandler(),
-        ConfirmDeleteOtherHandler(),
         PasscodeEntryHandler(),
         PasscodeDeclineHandler(),
-        PasscodeOtherHandler(),
+        DetourOtherHandler(),
         DeleteDataHandler(),
         SetPasscodeHandler(),
         RemovePasscodeHandler(),

@@ -18,7 +18,6 @@ from ask_sdk_model import Response
 from therapy_checkin.handlers.detour import come_back, start_detour
 from therapy_checkin.handlers.errors import log_safely
 from therapy_checkin.handlers.replies import end, reply
-from therapy_checkin.handlers.session_end import STOP_INTENTS
 from therapy_checkin.observability import count, logger
 from therapy_checkin.session import DETOURS, Mode
 from therapy_checkin.storage import StorageUnavailable
@@ -79,21 +78,6 @@ class ConfirmDeleteHandler(AbstractRequestHandler):
         logger.info("User data deleted", extra={"items": deleted})
         count("DataDeleted")
         return end(handler_input, turn.speech("deleted"))
-
-
-class ConfirmDeleteOtherHandler(AbstractRequestHandler):
-    """Anything but yes, no or stop while a deletion waits for its answer: ask the same question again."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        if turn_of(handler_input).state.mode is not Mode.CONFIRM_DELETE:
-            return False
-        return is_request_type("IntentRequest")(handler_input) and not any(
-            is_intent_name(name)(handler_input) for name in STOP_INTENTS
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        speech = turn_of(handler_input).speech
-        return reply(handler_input, speech("reprompt_confirm_delete"), speech("reprompt_confirm_delete"))
 
 
 class SkillDisabledHandler(AbstractRequestHandler):

@@ -6,10 +6,13 @@ rest of the state are untouched, so coming back mid-check-in asks the same sign 
 
 from __future__ import annotations
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from therapy_checkin.handlers.replies import current_question, end, reply
+from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
+from therapy_checkin.handlers.session_end import STOP_INTENTS
 from therapy_checkin.session import ASKING_A_SIGN, DETOURS, Mode
 from therapy_checkin.turn import turn_of
 
@@ -44,3 +47,23 @@ def come_back(handler_input: HandlerInput, message: str) -> Response:
         return end(handler_input, f"{message} {turn.speech('goodbye')}")
     question, reprompt = current_question(handler_input)
     return reply(handler_input, f"{message} {question}", reprompt)
+
+
+class DetourOtherHandler(AbstractRequestHandler):
+    """Anything but an answer while a detour waits (help, repeat, a stray phrase): ask its question again.
+
+    Stop and cancel pass through to the stop handler, which ends the session with nothing changed. Registered
+    after the handlers that take a detour's answers.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if turn_of(handler_input).state.mode not in DETOURS:
+            return False
+        return is_request_type("IntentRequest")(handler_input) and not any(
+            is_intent_name(name)(handler_input) for name in STOP_INTENTS
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        question = turn.speech(DETOUR_QUESTIONS[turn.state.mode])
+        return reply(handler_input, question, question)

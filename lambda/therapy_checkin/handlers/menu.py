@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.handlers.replies import current_question, reply, sign_reprompt
-from therapy_checkin.handlers.slots import resolved_sign
+from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode
 from therapy_checkin.turn import turn_of
 
@@ -60,7 +60,7 @@ class ChooseSignHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if turn_of(handler_input).state.mode is not Mode.CHOOSE_SIGN:
             return False
-        return is_intent_name("RateIntent")(handler_input) or is_intent_name("SignNameIntent")(handler_input)
+        return is_sign_answer(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         sign_id = resolved_sign(handler_input)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_core.utils import get_intent_name, is_intent_name
 from ask_sdk_model import Response
 
 from therapy_checkin.domain.passcode import LOCK_DURATION, MAX_FAILURES, PasscodeHash, hash_passcode, parse_code
@@ -245,24 +245,3 @@ class PasscodeDeclineHandler(AbstractRequestHandler):
             return _carry_on(handler_input, turn.speech("passcode_declined"))
         key = "passcode_kept" if mode is Mode.PASSCODE_TO_REMOVE else "passcode_left_unset"
         return come_back(handler_input, turn.speech(key))
-
-
-class PasscodeOtherHandler(AbstractRequestHandler):
-    """Anything else while a passcode is asked (help, repeat, a stray phrase): ask for it again.
-
-    Stop and cancel pass through to the stop handler, which ends the session with nothing changed.
-    """
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        from therapy_checkin.handlers.session_end import STOP_INTENTS
-
-        if turn_of(handler_input).state.mode not in PASSCODE_MODES:
-            return False
-        return is_request_type("IntentRequest")(handler_input) and not any(
-            is_intent_name(name)(handler_input) for name in STOP_INTENTS
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        question = turn.speech(DETOUR_QUESTIONS[turn.state.mode])
-        return reply(handler_input, question, question)

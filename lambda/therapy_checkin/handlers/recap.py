@@ -31,7 +31,7 @@ from therapy_checkin.domain.recap import (
 from therapy_checkin.domain.trends import Direction, trend_for
 from therapy_checkin.domain.weeks import week_start
 from therapy_checkin.handlers.replies import end, reply
-from therapy_checkin.handlers.slots import resolved_sign
+from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode
 from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import Turn, turn_of
@@ -250,7 +250,7 @@ class ChooseTrendSignHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if turn_of(handler_input).state.mode is not Mode.CHOOSE_TREND:
             return False
-        return is_intent_name("RateIntent")(handler_input) or is_intent_name("SignNameIntent")(handler_input)
+        return is_sign_answer(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         sign_id = resolved_sign(handler_input)

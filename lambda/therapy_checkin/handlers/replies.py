@@ -90,33 +90,6 @@ def start_or_resume(handler_input: HandlerInput, prefix: str = "") -> Response:
     return ask_sign(handler_input, index, prefix + lead)
 
 
-def current_question(handler_input: HandlerInput) -> tuple[str, str]:
-    """What the skill is waiting for right now, as (speech, reprompt): used by repeat, help and errors."""
-    turn = turn_of(handler_input)
-    state = turn.state
-    speech = turn.speech
-    if state.asking_sign:
-        return sign_question(turn, state.index), sign_reprompt(turn, state.index)
-    if state.mode is Mode.OFFER_START:
-        return speech("reprompt_offer_start"), speech("reprompt_offer_start")
-    if state.mode is Mode.OFFER_RESUME:
-        name = speech.sign(SIGN_IDS[state.index]).name
-        return speech("offer_resume_short", number=speech.number(state.index + 1), name=name), speech(
-            "reprompt_offer_resume"
-        )
-    if state.mode is Mode.OFFER_RECAP:
-        return speech("reprompt_offer_recap"), speech("reprompt_offer_recap")
-    if state.mode is Mode.CHOOSE_SIGN:
-        return speech("choose_sign"), speech("reprompt_choose_sign")
-    if state.mode is Mode.DONE_MENU:
-        return speech("reprompt_done_menu"), speech("reprompt_done_menu")
-    if state.mode is Mode.CHOOSE_TREND:
-        return speech("trend_which"), speech("reprompt_trend_which")
-    if state.mode in DETOUR_QUESTIONS:
-        return speech(DETOUR_QUESTIONS[state.mode]), speech(DETOUR_QUESTIONS[state.mode])
-    return speech("what_next"), speech("reprompt_general")
-
-
 DETOUR_QUESTIONS = {
     Mode.CONFIRM_DELETE: "reprompt_confirm_delete",
     Mode.SET_PASSCODE: "reprompt_passcode_new",
@@ -125,3 +98,29 @@ DETOUR_QUESTIONS = {
     Mode.PASSCODE_TO_REMOVE: "reprompt_passcode",
 }
 """What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""
+
+WAITING_FOR: dict[Mode, tuple[str, str]] = {
+    Mode.OFFER_START: ("reprompt_offer_start", "reprompt_offer_start"),
+    Mode.OFFER_RECAP: ("reprompt_offer_recap", "reprompt_offer_recap"),
+    Mode.CHOOSE_SIGN: ("choose_sign", "reprompt_choose_sign"),
+    Mode.DONE_MENU: ("reprompt_done_menu", "reprompt_done_menu"),
+    Mode.CHOOSE_TREND: ("trend_which", "reprompt_trend_which"),
+    **{mode: (key, key) for mode, key in DETOUR_QUESTIONS.items()},
+}
+"""The question and reprompt (message keys) of each mode that asks something fixed; the rest ask in words of
+their own (a sign, the resume offer) or nothing in particular."""
+
+
+def current_question(handler_input: HandlerInput) -> tuple[str, str]:
+    """What the skill is waiting for right now, as (speech, reprompt): used by repeat, help and errors."""
+    turn = turn_of(handler_input)
+    state = turn.state
+    speech = turn.speech
+    if state.asking_sign:
+        return sign_question(turn, state.index), sign_reprompt(turn, state.index)
+    if state.mode is Mode.OFFER_RESUME:
+        name = speech.sign(SIGN_IDS[state.index]).name
+        question = speech("offer_resume_short", number=speech.number(state.index + 1), name=name)
+        return question, speech("reprompt_offer_resume")
+    question_key, reprompt_key = WAITING_FOR.get(state.mode, ("what_next", "reprompt_general"))
+    return speech(question_key), speech(reprompt_key)

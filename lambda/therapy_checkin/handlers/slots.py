@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot
+from ask_sdk_core.utils import get_slot, is_intent_name
 from ask_sdk_model import Slot
 
 from therapy_checkin.domain.ratings import Rating, parse_rating
@@ -47,3 +47,8 @@ def resolved_sign(handler_input: HandlerInput) -> str | None:
 def _whole_number(heard: str | None) -> int | None:
     text = (heard or "").strip()
     return int(text) if text.isdigit() and len(text) < 4 else None
+
+
+def is_sign_answer(handler_input: HandlerInput) -> bool:
+    """An answer to "which sign?": a number (heard as a rating) or a sign's name on its own."""
+    return is_intent_name("RateIntent")(handler_input) or is_intent_name("SignNameIntent")(handler_input)
