@@ -199,8 +199,8 @@ class _Sentence:
 
 
 def _name(short_name: ShortName, sign: str) -> str:
-    name = short_name(sign)
-    return name[:1].upper() + name[1:]
+    """A sign's short name at the start of a sentence."""
+    return _capitalised(short_name(sign))
 
 
 def _opening(recap: Recap, words: Words) -> list[_Sentence]:
@@ -272,35 +272,32 @@ def _highest(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentenc
 
 def _same_value(recap: Recap, words: Words, value: int) -> list[_Sentence]:
     """The closing note when every rated sign got the same ``value``."""
-    when = words("recap_when_current" if recap.current else "recap_when_past")
+    when = _when(recap, words)
     key = {MAX_RATING: "recap_all_fives", MIN_RATING: "recap_all_ones"}.get(value, "recap_all_same")
     return [_Sentence(words(key, when=when, value=words.number(value)), 0)]
 
 
 def _note(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
     """The closing gentle note: the biggest dip if any sign dipped, otherwise the lowest sign."""
-    if recap.all_falling:
-        dip = recap.falls[0]
-        text = words(
-            "recap_all_falling",
-            name=short_name(dip.sign),
-            before=words.number(dip.before),
-            after=words.number(dip.after),
-        )
-        return [_Sentence(text, 0)]
     if recap.falls:
         dip = recap.falls[0]
-        text = words(
-            "recap_dip_note",
-            name=_name(short_name, dip.sign),
-            before=words.number(dip.before),
-            after=words.number(dip.after),
+        # "recap_all_falling" names the sign mid-sentence; "recap_dip_note" opens with it.
+        key, name = (
+            ("recap_all_falling", short_name(dip.sign))
+            if recap.all_falling
+            else ("recap_dip_note", _name(short_name, dip.sign))
         )
+        text = words(key, name=name, before=words.number(dip.before), after=words.number(dip.after))
         return [_Sentence(text, 0)]
     low = recap.lowest
     key = ("recap_low_note_one" if len(low) == 1 else "recap_low_note_tie") + ("" if recap.current else "_past")
     value = words.number(recap.this.ratings[low[0]])
     return [_Sentence(words(key, name=_name(short_name, low[0]), value=value), 0)]
+
+
+def _when(recap: Recap, words: Words) -> str:
+    """ "this week" or "that week", as the recapped week is the current one or an earlier one."""
+    return words("recap_when_current" if recap.current else "recap_when_past")
 
 
 def _streak(recap: Recap, words: Words) -> list[_Sentence]:
@@ -311,7 +308,7 @@ def _streak(recap: Recap, words: Words) -> list[_Sentence]:
 
 def _plan(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
     """Every sentence the recap could say, in speaking order, ending with the one gentle note."""
-    when = words("recap_when_current" if recap.current else "recap_when_past")
+    when = _when(recap, words)
     if recap.nothing_rated:
         # Nothing to compare or to set as a starting point: a plain welcome back at most.
         welcome = [_Sentence(words("recap_welcome_back_plain"), 0)] if recap.current and recap.gap else []
