@@ -55,21 +55,10 @@ print(imported - start, answered - start, resource.getrusage(resource.RUSAGE_SEL
 """
 
 
-def environment(endpoint: str) -> dict[str, str]:
+def subprocess_environment() -> dict[str, str]:
+    """This process's environment (the skill's settings already in it), free to write bytecode."""
     inherited = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    return {
-        **inherited,
-        "PYTHONPATH": f"{LAMBDA}{os.pathsep}{ROOT}",
-        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "TABLE_NAME": "therapy-checkin-bench",
-        "SKILL_ID": "amzn1.ask.skill.00000000-0000-4000-8000-000000000001",
-        "POWERTOOLS_TRACE_DISABLED": "1",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-    }
+    return {**inherited, "PYTHONPATH": f"{LAMBDA}{os.pathsep}{ROOT}", "POWERTOOLS_LOG_LEVEL": "WARNING"}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -137,13 +126,10 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path[:0] = [str(LAMBDA), str(ROOT)]
-    from devtools.dynalite import dynamodb_client, running_dynalite
-    from devtools.table import create_table
+    from devtools.local import local_skill
 
-    with running_dynalite() as server:
-        env = environment(server.endpoint)
-        os.environ.update(env)
-        create_table(dynamodb_client(server.endpoint), env["TABLE_NAME"])
+    with local_skill(data_dir=None, table_name="therapy-checkin-bench"):
+        env = subprocess_environment()
         cold_plain = import_times(env, args.runs, bytecode=False)
         import_times(env, 1, bytecode=True)
         cold_compiled = import_times(env, args.runs, bytecode=True)

@@ -73,6 +73,23 @@ def dynamodb() -> Iterator[Any]:
         default_store.cache_clear()
 
 
+@pytest.fixture(scope="module")
+def dynalite_dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real DynamoDB-compatible server (dynalite, over HTTP) holding the template's table, with the skill
+    pointed at it for the tests of one module."""
+    from devtools.dynalite import dynamodb_client, running_dynalite
+    from therapy_checkin.turn import default_store
+
+    with running_dynalite(tmp_path_factory.mktemp("dynalite")) as server, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
+        client = dynamodb_client(server.endpoint)
+        create_table(client, TABLE_NAME)
+        default_store.cache_clear()
+        yield client
+        default_store.cache_clear()
+    assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
+
+
 @pytest.fixture
 def handler(dynamodb: Any) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     from therapy_checkin.handler import lambda_handler

@@ -3,8 +3,6 @@ DynamoDB-compatible server (dynalite over HTTP): every rating lands, and each pe
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -12,9 +10,7 @@ from typing import Any
 import pytest
 
 from devtools.conversation import Conversation
-from devtools.dynalite import dynamodb_client, running_dynalite
 from devtools.envelopes import Device
-from devtools.table import create_table
 from tests.conftest import TABLE_NAME
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.storage import UserKey
@@ -26,20 +22,6 @@ MONDAY = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
 def ratings_for(user: int) -> list[int]:
     """A pattern of its own for each user, so a mix-up between users cannot go unnoticed."""
     return [(user * 7 + sign * 3) % 5 + 1 for sign in range(len(SIGN_IDS))]
-
-
-@pytest.fixture(scope="module")
-def dynalite_table(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from therapy_checkin.turn import default_store
-
-    with running_dynalite(tmp_path_factory.mktemp("load")) as server, pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
-        client = dynamodb_client(server.endpoint)
-        create_table(client, TABLE_NAME)
-        default_store.cache_clear()
-        yield client
-        default_store.cache_clear()
-    assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
 
 
 def check_in(user: int) -> Device:
@@ -65,14 +47,14 @@ def check_in(user: int) -> Device:
 
 
 @pytest.mark.slow
-def test_many_people_at_once_each_keep_their_own_answers(dynalite_table: Any) -> None:
+def test_many_people_at_once_each_keep_their_own_answers(dynalite_dynamodb: Any) -> None:
     from boto3.dynamodb.types import TypeDeserializer
 
     with ThreadPoolExecutor(max_workers=USERS) as pool:
         results = list(pool.map(check_in, range(USERS)))
 
     deserialize = TypeDeserializer().deserialize
-    paginator = dynalite_table.get_paginator("scan")
+    paginator = dynalite_dynamodb.get_paginator("scan")
     items = [
         {key: deserialize(value) for key, value in item.items()}
         for page in paginator.paginate(TableName=TABLE_NAME)

@@ -3,18 +3,15 @@ client. One dynalite and one HTTP server per test module; one virtual-alexa proc
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from devtools.dynalite import dynamodb_client, running_dynalite
 from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.http_server import serve
-from devtools.table import create_table
-from tests.conftest import MONDAY_NOON, TABLE_NAME
+from tests.conftest import MONDAY_NOON
 from tests.e2e.client import VirtualAlexaClient
 
 FIXED_TIMESTAMP = MONDAY_NOON.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -31,23 +28,15 @@ class LocalSkill:
 
 
 @pytest.fixture(scope="module")
-def local_skill(tmp_path_factory: pytest.TempPathFactory, alexa_api_server: FakeAlexaApi) -> Iterator[LocalSkill]:
+def local_skill(dynalite_dynamodb: Any, alexa_api_server: FakeAlexaApi) -> Iterator[LocalSkill]:
     from therapy_checkin.handler import lambda_handler
-    from therapy_checkin.turn import default_store
 
-    with running_dynalite(tmp_path_factory.mktemp("dynalite")) as server, pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
-        client = dynamodb_client(server.endpoint)
-        create_table(client, TABLE_NAME)
-        default_store.cache_clear()
-        http, url = serve(handler=lambda_handler)
-        try:
-            yield LocalSkill(url, client, alexa_api_server.url)
-        finally:
-            http.shutdown()
-            http.server_close()
-            default_store.cache_clear()
-    assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
+    http, url = serve(handler=lambda_handler)
+    try:
+        yield LocalSkill(url, dynalite_dynamodb, alexa_api_server.url)
+    finally:
+        http.shutdown()
+        http.server_close()
 
 
 @pytest.fixture
