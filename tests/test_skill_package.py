@@ -11,7 +11,6 @@ import copy
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 from jsonschema import Draft4Validator
 
 from devtools.nlu import available_locales, normalise
+from therapy_checkin import intents
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "node_modules" / "ask-smapi-model" / "spec.json"
@@ -218,35 +218,45 @@ def test_required_built_in_intents_are_in_the_model(locale: str) -> None:
 # Intents in the model and intents in the code
 
 
-def _strings_in(node: ast.AST) -> Iterator[str]:
-    for child in ast.walk(node):
-        if isinstance(child, ast.Constant) and isinstance(child.value, str):
-            yield child.value
-
-
 def intent_names_in_code(directory: Path = CODE_DIR) -> set[str]:
-    """Intent names the handlers test for: ``is_intent_name("X")`` calls, and intent-name strings given a name
-    (``DELETE_INTENT = "DeleteDataIntent"``), collected in tuples, lists or sets (``STOP_INTENTS = (...)``) or
-    compared with ``==`` / ``in``."""
+    """Intent names the handlers refer to: every ``intents.NAME`` attribute read in the deployed code."""
+    constants = {name: getattr(intents, name) for name in dir(intents) if name.isupper()}
     found: set[str] = set()
     for path in sorted(directory.rglob("*.py")):
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                function = node.func
-                name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
-                if name == "is_intent_name":
-                    found.update(
-                        arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                    )
-            elif isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Compare | ast.Assign | ast.AnnAssign):
-                found.update(text for text in _strings_in(node) if INTENT_NAME.match(text))
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "intents"
+                and isinstance(constants.get(node.attr), str)
+                and INTENT_NAME.match(constants[node.attr])
+            ):
+                found.add(constants[node.attr])
+            elif isinstance(node, ast.Attribute) and node.attr.endswith("_INTENTS") and node.attr in constants:
+                found.update(constants[node.attr])
     return found
 
 
 def test_the_code_scan_finds_intent_names() -> None:
-    """The scan sees both forms the handlers use, so the two checks below compare real sets."""
+    """The scan sees both forms the handlers use, so the checks below compare real sets."""
     assert {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.NavigateHomeIntent"} <= intent_names_in_code()
+
+
+def test_intent_names_are_written_only_in_the_intents_module() -> None:
+    """No handler spells an intent name itself: a typo there would silently never match."""
+    spelled = {
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted(CODE_DIR.rglob("*.py"))
+        if path.name != "intents.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and INTENT_NAME.match(node.value)
+    }
+    assert sorted(spelled) == []
+
+
+def test_the_intents_module_lists_what_the_code_handles() -> None:
+    assert intent_names_in_code() == set(intents.HANDLED_INTENTS)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

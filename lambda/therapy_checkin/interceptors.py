@@ -7,7 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from therapy_checkin.handlers.crisis import CRISIS_INTENT
+from therapy_checkin import intents
 from therapy_checkin.observability import logger
 from therapy_checkin.saving import flush_pending
 from therapy_checkin.storage import begin_turn
@@ -23,7 +23,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
         # That someone asked for crisis help is never tied to who they are, not even by a pseudonym.
-        crisis = intent == CRISIS_INTENT
+        crisis = intent == intents.CRISIS
         logger.append_keys(user=None if crisis else turn.user.log_id, locale=turn.speech.locale)
         logger.info(
             "Request",
@@ -43,7 +43,7 @@ class PendingWritesInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         turn = turn_of(handler_input)
-        if turn.state.pending and not is_intent_name(CRISIS_INTENT)(handler_input):
+        if turn.state.pending and not is_intent_name(intents.CRISIS)(handler_input):
             flush_pending(turn)
 
 

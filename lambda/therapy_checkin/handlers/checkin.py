@@ -10,7 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from therapy_checkin import saving
+from therapy_checkin import intents, saving
 from therapy_checkin.domain.checkin import MISSES_BEFORE_SKIP_OFFER, next_sign_index, resume_index
 from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -69,10 +69,10 @@ class StartCheckInHandler(AbstractRequestHandler):
     """Yes to an offer to start or resume, or "start my check-in" / "resume" from anywhere but mid-sign."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if is_intent_name("AMAZON.YesIntent")(handler_input):
+        if is_intent_name(intents.YES)(handler_input):
             return _mode_is(handler_input, Mode.OFFER_START, Mode.OFFER_RESUME)
         return (
-            is_intent_name("StartCheckInIntent")(handler_input) or is_intent_name("AMAZON.ResumeIntent")(handler_input)
+            is_intent_name(intents.START_CHECK_IN)(handler_input) or is_intent_name(intents.RESUME)(handler_input)
         ) and not _asking_sign(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -83,7 +83,7 @@ class DeclineOfferHandler(AbstractRequestHandler):
     """No to starting, resuming or hearing the recap: nothing changes, and the door stays open."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.NoIntent")(handler_input) and _mode_is(handler_input, *OFFERS)
+        return is_intent_name(intents.NO)(handler_input) and _mode_is(handler_input, *OFFERS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -162,11 +162,11 @@ class RateHandler(AbstractRequestHandler):
     """A number while a sign is being asked. Only a whole number from one to five is ever stored."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("RateIntent")(handler_input) and _asking_sign(handler_input)
+        return is_intent_name(intents.RATE)(handler_input) and _asking_sign(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         speech = turn_of(handler_input).speech
-        outcome = parse_rating(slot_text(handler_input, "rating"))
+        outcome = parse_rating(slot_text(handler_input, intents.RATING_SLOT))
         match outcome:
             case Rating(value):
                 return record_rating(handler_input, value)
@@ -180,7 +180,7 @@ class SkipHandler(AbstractRequestHandler):
     """ "Skip" / "next": leave this sign unrated and move on. An earlier rating of the sign is kept."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        skip = is_intent_name("SkipIntent")(handler_input) or is_intent_name("AMAZON.NextIntent")(handler_input)
+        skip = is_intent_name(intents.SKIP)(handler_input) or is_intent_name(intents.NEXT)(handler_input)
         return skip and _asking_sign(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -206,14 +206,12 @@ class SkipOfferHandler(AbstractRequestHandler):
     """Yes or no after the skill offered to skip a sign that was hard to rate."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        yes_or_no = is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(
-            handler_input
-        )
+        yes_or_no = is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
         state = turn_of(handler_input).state
         return yes_or_no and state.asking_sign and state.misses >= MISSES_BEFORE_SKIP_OFFER
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if is_intent_name("AMAZON.YesIntent")(handler_input):
+        if is_intent_name(intents.YES)(handler_input):
             return skip_current(handler_input)
         turn = turn_of(handler_input)
         turn.state.misses = MISSES_BEFORE_SKIP_OFFER - 1
@@ -224,7 +222,7 @@ class PreviousHandler(AbstractRequestHandler):
     """ "Go back": ask the previous sign again; the new answer replaces the old one."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.PreviousIntent")(handler_input) and _mode_is(handler_input, Mode.RATING)
+        return is_intent_name(intents.PREVIOUS)(handler_input) and _mode_is(handler_input, Mode.RATING)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -242,7 +240,7 @@ class ExplainHandler(AbstractRequestHandler):
     """ "What does that mean?": a few sentences about the sign, then the same question."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("ExplainIntent")(handler_input) and _asking_sign(handler_input)
+        return is_intent_name(intents.EXPLAIN)(handler_input) and _asking_sign(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)

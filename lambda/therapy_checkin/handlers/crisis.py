@@ -17,11 +17,11 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from therapy_checkin import intents
 from therapy_checkin.observability import count, logger
 from therapy_checkin.speech import Speech, speech_for
 from therapy_checkin.speech.crisis import CrisisLine, crisis_line
 
-CRISIS_INTENT = "CrisisIntent"
 GROUP_PAUSE = '<break time="300ms"/>'
 SENTENCE_PAUSE = '<break time="600ms"/>'
 
@@ -85,7 +85,7 @@ class CrisisHandler(AbstractRequestHandler):
     """ "I want to hurt myself", "I'm not safe", ...: the crisis answer, in every mode."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(CRISIS_INTENT)(handler_input)
+        return is_intent_name(intents.CRISIS)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return crisis_response(handler_input)
@@ -96,7 +96,7 @@ class CrisisErrorHandler(AbstractExceptionHandler):
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         try:
-            return is_intent_name(CRISIS_INTENT)(handler_input)
+            return is_intent_name(intents.CRISIS)(handler_input)
         except Exception:  # noqa: BLE001 - a request too broken to read goes to the general error handler
             return False
 
@@ -112,7 +112,7 @@ def crisis_reply_for_event(event: object) -> dict[str, object] | None:
     """
     request = event.get("request") if isinstance(event, dict) else None
     intent = request.get("intent") if isinstance(request, dict) else None
-    if not isinstance(intent, dict) or intent.get("name") != CRISIS_INTENT:
+    if not isinstance(intent, dict) or intent.get("name") != intents.CRISIS:
         return None
     locale = request.get("locale") if isinstance(request, dict) else None
     locale = locale if isinstance(locale, str) else None

@@ -15,6 +15,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from therapy_checkin import intents
 from therapy_checkin.handlers.detour import come_back, start_detour
 from therapy_checkin.handlers.errors import log_safely
 from therapy_checkin.handlers.replies import end, reply
@@ -23,7 +24,6 @@ from therapy_checkin.session import DETOURS, Mode
 from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import turn_of
 
-DELETE_INTENT = "DeleteDataIntent"
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 NOT_PERSISTED = "NOT_PERSISTED"
 
@@ -46,7 +46,7 @@ class DeleteDataHandler(AbstractRequestHandler):
     """ "Delete my data": say what will go, and ask for a yes first."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(DELETE_INTENT)(handler_input) and turn_of(handler_input).state.mode not in DETOURS
+        return is_intent_name(intents.DELETE_DATA)(handler_input) and turn_of(handler_input).state.mode not in DETOURS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -58,14 +58,12 @@ class ConfirmDeleteHandler(AbstractRequestHandler):
     """Yes deletes every item of the speaker and ends the session; no deletes nothing and carries on."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        yes_or_no = is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(
-            handler_input
-        )
+        yes_or_no = is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
         return yes_or_no and turn_of(handler_input).state.mode is Mode.CONFIRM_DELETE
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        if is_intent_name("AMAZON.NoIntent")(handler_input):
+        if is_intent_name(intents.NO)(handler_input):
             return come_back(handler_input, turn.speech("delete_declined"))
         # Answers still waiting to be stored must not come back after the deletion.
         turn.state.pending.clear()

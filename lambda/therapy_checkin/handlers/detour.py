@@ -11,8 +11,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from therapy_checkin import intents
 from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
-from therapy_checkin.handlers.session_end import STOP_INTENTS
 from therapy_checkin.session import ASKING_A_SIGN, DETOURS, Mode
 from therapy_checkin.turn import turn_of
 
@@ -60,7 +60,7 @@ class DetourOtherHandler(AbstractRequestHandler):
         if turn_of(handler_input).state.mode not in DETOURS:
             return False
         return is_request_type("IntentRequest")(handler_input) and not any(
-            is_intent_name(name)(handler_input) for name in STOP_INTENTS
+            is_intent_name(name)(handler_input) for name in intents.STOP_INTENTS
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:

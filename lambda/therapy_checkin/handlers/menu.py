@@ -7,6 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.handlers.replies import current_question, reply, sign_reprompt
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
@@ -41,7 +42,7 @@ class ChangeAnswerHandler(AbstractRequestHandler):
     """ "Change sign four" / "change my answer for boundaries"; without a sign, ask which one."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("ChangeAnswerIntent")(handler_input)
+        return is_intent_name(intents.CHANGE_ANSWER)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         sign_id = resolved_sign(handler_input)
@@ -74,11 +75,9 @@ class RepeatHandler(AbstractRequestHandler):
     """ "Repeat" / "say that again": the current question in full. Also "start" when a sign is being asked."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if is_intent_name("AMAZON.RepeatIntent")(handler_input):
+        if is_intent_name(intents.REPEAT)(handler_input):
             return True
-        restart = is_intent_name("StartCheckInIntent")(handler_input) or is_intent_name("AMAZON.ResumeIntent")(
-            handler_input
-        )
+        restart = is_intent_name(intents.START_CHECK_IN)(handler_input) or is_intent_name(intents.RESUME)(handler_input)
         return restart and turn_of(handler_input).state.asking_sign
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -90,7 +89,7 @@ class HelpHandler(AbstractRequestHandler):
     """How to answer, and where the user is."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.HelpIntent")(handler_input)
+        return is_intent_name(intents.HELP)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)

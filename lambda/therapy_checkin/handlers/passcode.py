@@ -23,6 +23,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name
 from ask_sdk_model import Response
 
+from therapy_checkin import intents
 from therapy_checkin.domain.passcode import LOCK_DURATION, MAX_FAILURES, PasscodeHash, hash_passcode, parse_code
 from therapy_checkin.domain.signs import is_sign
 from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
@@ -34,8 +35,6 @@ from therapy_checkin.recap_access import GUARDED_KEY, UNLOCKED_KEY, guard_of, re
 from therapy_checkin.session import DETOURS, PASSCODE_MODES, Mode
 from therapy_checkin.turn import Turn, turn_of
 
-RECAP_INTENTS = ("RecapIntent", "LastWeekRecapIntent", "TrendIntent")
-"""Everything that reads past answers aloud, and so waits for the passcode when one is set."""
 OFFERED_RECAP = "OfferedRecap"
 """The pending request when the user said yes to hearing the recap."""
 
@@ -44,7 +43,9 @@ DRAFT_KEY = "passcodeDraft"
 
 
 def _heard_code(handler_input: HandlerInput) -> str | None:
-    return parse_code(slot_text(handler_input, "code")) or parse_code(slot_text(handler_input, "rating"))
+    return parse_code(slot_text(handler_input, intents.CODE_SLOT)) or parse_code(
+        slot_text(handler_input, intents.RATING_SLOT)
+    )
 
 
 def _wait(turn: Turn, locked_until: datetime | None) -> str:
@@ -75,9 +76,9 @@ def _ask_again(handler_input: HandlerInput, message: str) -> Response:
 def _answer_recap(handler_input: HandlerInput, pending: Any) -> Response:
     """Answer the request that waited for the passcode, now that the session is unlocked."""
     intent = pending.get("intent") if isinstance(pending, dict) else None
-    if intent == "LastWeekRecapIntent":
+    if intent == intents.LAST_WEEK_RECAP:
         return recap_reply(handler_input, "last")
-    if intent == "TrendIntent":
+    if intent == intents.TREND:
         sign_id = pending.get("sign")
         if isinstance(sign_id, str) and is_sign(sign_id):
             return trend_reply(handler_input, sign_id)
@@ -89,7 +90,7 @@ class SetPasscodeHandler(AbstractRequestHandler):
     """ "Set a passcode": ask for four digits (changing one means removing it first, with the old one)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("SetPasscodeIntent")(handler_input) and turn_of(handler_input).state.mode not in DETOURS
+        return is_intent_name(intents.SET_PASSCODE)(handler_input) and turn_of(handler_input).state.mode not in DETOURS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -103,7 +104,7 @@ class RemovePasscodeHandler(AbstractRequestHandler):
     """ "Remove my passcode": only with the passcode itself."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        intent = is_intent_name("RemovePasscodeIntent")(handler_input)
+        intent = is_intent_name(intents.REMOVE_PASSCODE)(handler_input)
         return intent and turn_of(handler_input).state.mode not in DETOURS
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -125,10 +126,10 @@ class RecapGateHandler(AbstractRequestHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         turn = turn_of(handler_input)
-        if is_intent_name("AMAZON.YesIntent")(handler_input):
+        if is_intent_name(intents.YES)(handler_input):
             wants_recap = turn.state.mode is Mode.OFFER_RECAP
         else:
-            wants_recap = any(is_intent_name(name)(handler_input) for name in RECAP_INTENTS)
+            wants_recap = any(is_intent_name(name)(handler_input) for name in intents.RECAP_INTENTS)
         return wants_recap and turn.state.mode not in DETOURS and not recap_unlocked(turn)
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -137,8 +138,8 @@ class RecapGateHandler(AbstractRequestHandler):
         if guard.locked(turn.now):
             return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
         intent = get_intent_name(handler_input)
-        pending: dict[str, str | None] = {"intent": intent if intent in RECAP_INTENTS else OFFERED_RECAP}
-        if intent == "TrendIntent":
+        pending: dict[str, str | None] = {"intent": intent if intent in intents.RECAP_INTENTS else OFFERED_RECAP}
+        if intent == intents.TREND:
             pending["sign"] = resolved_sign(handler_input)
         turn.state.extra[PENDING_KEY] = pending
         start_detour(handler_input, Mode.PASSCODE_FOR_RECAP)
@@ -149,7 +150,7 @@ class PasscodeEntryHandler(AbstractRequestHandler):
     """Four digits while a passcode is being set, confirmed or asked for."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        digits = is_intent_name("PasscodeIntent")(handler_input) or is_intent_name("RateIntent")(handler_input)
+        digits = is_intent_name(intents.PASSCODE)(handler_input) or is_intent_name(intents.RATE)(handler_input)
         return digits and turn_of(handler_input).state.mode in PASSCODE_MODES
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -235,7 +236,7 @@ class PasscodeDeclineHandler(AbstractRequestHandler):
     """No while a passcode is asked: nothing changes, and the user goes on where they were."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.NoIntent")(handler_input) and turn_of(handler_input).state.mode in PASSCODE_MODES
+        return is_intent_name(intents.NO)(handler_input) and turn_of(handler_input).state.mode in PASSCODE_MODES
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)

@@ -18,6 +18,7 @@ from ask_sdk_core.utils import get_supported_interfaces, is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import StandardCard
 
+from therapy_checkin import intents
 from therapy_checkin.chart import TOKEN, chart_datasource, chart_document
 from therapy_checkin.domain.checkin import WeekAnswers, resume_index
 from therapy_checkin.domain.recap import (
@@ -165,9 +166,9 @@ class RecapHandler(AbstractRequestHandler):
     """ "How am I doing?", "give me my weekly recap", or yes to hearing how the week went."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if is_intent_name("AMAZON.YesIntent")(handler_input):
+        if is_intent_name(intents.YES)(handler_input):
             return turn_of(handler_input).state.mode is Mode.OFFER_RECAP
-        return is_intent_name("RecapIntent")(handler_input)
+        return is_intent_name(intents.RECAP)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return recap_reply(handler_input, "this")
@@ -177,7 +178,7 @@ class LastWeekRecapHandler(AbstractRequestHandler):
     """ "Last week's recap", "how did last week go"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("LastWeekRecapIntent")(handler_input)
+        return is_intent_name(intents.LAST_WEEK_RECAP)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return recap_reply(handler_input, "last")
@@ -235,7 +236,7 @@ class TrendHandler(AbstractRequestHandler):
     """ "How have my boundaries been?", "how am I doing on sign four?"; without a clear sign, ask which."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("TrendIntent")(handler_input)
+        return is_intent_name(intents.TREND)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         sign_id = resolved_sign(handler_input)

@@ -7,20 +7,19 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from therapy_checkin import intents
 from therapy_checkin.handlers.checkin import missed_answer
 from therapy_checkin.handlers.menu import general_help
 from therapy_checkin.handlers.replies import end
 from therapy_checkin.observability import logger
 from therapy_checkin.turn import turn_of
 
-STOP_INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent", "AMAZON.NavigateHomeIntent")
-
 
 class StopHandler(AbstractRequestHandler):
     """Stop, cancel, pause, or home: everything said is already saved, so just say how to come back."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(name)(handler_input) for name in STOP_INTENTS)
+        return any(is_intent_name(name)(handler_input) for name in intents.STOP_INTENTS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -45,7 +44,7 @@ class FallbackHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         if turn.state.asking_sign:
             return missed_answer(handler_input, turn.speech("fallback_rating", question=turn.speech("question")))
-        prefix = turn.speech("didnt_catch") + " " if is_intent_name("AMAZON.FallbackIntent")(handler_input) else ""
+        prefix = turn.speech("didnt_catch") + " " if is_intent_name(intents.FALLBACK)(handler_input) else ""
         return general_help(handler_input, prefix)
 
 

@@ -6,6 +6,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot, is_intent_name
 from ask_sdk_model import Slot
 
+from therapy_checkin import intents
 from therapy_checkin.domain.ratings import Rating, parse_rating
 from therapy_checkin.domain.signs import is_sign, sign_at
 
@@ -32,10 +33,10 @@ def _resolved_id(slot: Slot | None) -> str | None:
 
 def resolved_sign(handler_input: HandlerInput) -> str | None:
     """The sign the user named: by name or synonym ("boundaries", "saying no") or by number ("sign four")."""
-    by_name = _resolved_id(get_slot(handler_input, "sign"))
+    by_name = _resolved_id(get_slot(handler_input, intents.SIGN_SLOT))
     if by_name is not None and is_sign(by_name):
         return by_name
-    for name in ("signNumber", "rating"):
+    for name in (intents.SIGN_NUMBER_SLOT, intents.RATING_SLOT):
         heard = slot_text(handler_input, name)
         outcome = parse_rating(heard)
         number = outcome.value if isinstance(outcome, Rating) else _whole_number(heard)
@@ -51,4 +52,4 @@ def _whole_number(heard: str | None) -> int | None:
 
 def is_sign_answer(handler_input: HandlerInput) -> bool:
     """An answer to "which sign?": a number (heard as a rating) or a sign's name on its own."""
-    return is_intent_name("RateIntent")(handler_input) or is_intent_name("SignNameIntent")(handler_input)
+    return is_intent_name(intents.RATE)(handler_input) or is_intent_name(intents.SIGN_NAME)(handler_input)
