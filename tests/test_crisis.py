@@ -17,6 +17,7 @@ from devtools.envelopes import Device, FakeLambdaContext, envelope, intent_reque
 from tests.conftest import ratings_in_table
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.session import DETOURS, Mode, PendingWrite, SessionState
+from therapy_checkin.storage import UserKey
 
 Talk = Callable[..., Conversation]
 
@@ -123,11 +124,13 @@ def test_a_locale_without_its_own_line_still_gets_an_answer(talk: Talk, dynamodb
     assert_crisis_answer(talk(Device(locale=locale)).intent("CrisisIntent"), "en-US")
 
 
-def state_in(mode: Mode) -> dict[str, Any]:
+def state_in(mode: Mode, device: Device) -> dict[str, Any]:
     """Session attributes of a conversation in ``mode``, mid-week, with an answer still waiting to be stored."""
-    state = SessionState(mode=mode, index=3, answers=WeekAnswers(week="2026-W48", ratings={"connection": 2}))
+    owner = UserKey.from_ids(device.user_id, device.person_id).session_owner
+    answers = WeekAnswers(week="2026-W48", ratings={"connection": 2})
+    state = SessionState(owner=owner, mode=mode, index=3, answers=answers)
     if mode in DETOURS:
-        state.extra["returnMode"] = Mode.RATING.value
+        state.return_mode = Mode.RATING
     state.pending.append(PendingWrite(kind="rating", week="2026-W48", sign="perspective", value=4))
     return state.to_attributes()
 
@@ -137,7 +140,10 @@ def test_crisis_is_answered_in_every_mode_with_the_table_down(
     talk: Talk, dynamodb: Any, table_down: _DeadClient, mode: Mode
 ) -> None:
     conversation = talk()
-    conversation.session_id, conversation.attributes = "amzn1.echo-api.session.crisis", state_in(mode)
+    conversation.session_id, conversation.attributes = (
+        "amzn1.echo-api.session.crisis",
+        state_in(mode, conversation.device),
+    )
     assert_crisis_answer(conversation.intent("CrisisIntent"))
     assert table_down.calls == [], "the crisis answer never waits on the table"
 
@@ -145,7 +151,10 @@ def test_crisis_is_answered_in_every_mode_with_the_table_down(
 @pytest.mark.parametrize("mode", list(Mode))
 def test_crisis_is_answered_in_every_mode(talk: Talk, dynamodb: Any, mode: Mode) -> None:
     conversation = talk()
-    conversation.session_id, conversation.attributes = "amzn1.echo-api.session.crisis", state_in(mode)
+    conversation.session_id, conversation.attributes = (
+        "amzn1.echo-api.session.crisis",
+        state_in(mode, conversation.device),
+    )
     assert_crisis_answer(conversation.intent("CrisisIntent"))
 
 

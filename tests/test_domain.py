@@ -13,7 +13,14 @@ from therapy_checkin.domain.checkin import WeekAnswers, next_sign_index, resume_
 from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS, sign_at, sign_number
 from therapy_checkin.domain.weeks import is_week_key, previous_week, week_of, weeks_between
-from therapy_checkin.session import Mode, PendingWrite, SessionState
+from therapy_checkin.session import (
+    Mode,
+    PasscodeDraft,
+    PendingRecap,
+    PendingWrite,
+    RecapRequest,
+    SessionState,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,11 +105,36 @@ def test_only_real_week_keys_are_accepted(value: Any) -> None:
 
 
 def test_session_state_survives_the_round_trip() -> None:
-    state = SessionState(mode=Mode.RATING, index=4, misses=1, return_to=2, time_zone="Europe/London")
+    state = SessionState(owner="alex", mode=Mode.RATING, index=4, misses=1, return_to=2, time_zone="Europe/London")
     state.answers = WeekAnswers("2026-W48", ratings={"hope": 4}, skipped=frozenset({"coping"}))
     state.pending = [PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00")]
-    again = SessionState.from_attributes(state.to_attributes())
-    assert again.to_attributes() == state.to_attributes()
+    state.return_mode, state.recap_unlocked, state.recap_guarded = Mode.DONE_MENU, True, True
+    state.pending_recap = PendingRecap(RecapRequest.TREND, "hope")
+    state.passcode_draft = PasscodeDraft(salt=b"salt", digest=b"digest")
+    again = SessionState.from_attributes(state.to_attributes(), owner="alex")
+    assert again == state
+
+
+def test_session_state_made_for_another_speaker_is_dropped_but_its_pending_answers_are_kept() -> None:
+    state = SessionState(owner="alex", mode=Mode.CONFIRM_DELETE, return_mode=Mode.RATING, recap_unlocked=True)
+    state.answers = WeekAnswers("2026-W48", ratings={"hope": 4})
+    state.pending_recap = PendingRecap(RecapRequest.LAST_WEEK)
+    state.passcode_draft = PasscodeDraft(salt=b"salt", digest=b"digest")
+    state.pending = [PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00")]
+    for made_for in ("alex", None, 7, "s" * 1000):
+        attributes = {**state.to_attributes(), "owner": made_for}
+        fresh = SessionState.from_attributes(attributes, owner="sam")
+        assert fresh == SessionState(owner="sam", pending=state.pending)
+
+
+def test_only_the_schemas_fields_are_carried_between_turns() -> None:
+    attributes = {"mode": "done_menu", "extra": {"x" * 100: "y" * 1_000_000}, "owner": "alex", "junk": [1] * 1000}
+    assert SessionState.from_attributes(attributes, owner="alex").to_attributes() == {
+        "owner": "alex",
+        "mode": "done_menu",
+        "index": 0,
+        "misses": 0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -118,7 +150,7 @@ def test_session_state_survives_the_round_trip() -> None:
     ],
 )
 def test_junk_session_attributes_fall_back_safely(attributes: Any) -> None:
-    state = SessionState.from_attributes(attributes)
+    state = SessionState.from_attributes(attributes, owner="alex")
     assert 0 <= state.index < SIGN_COUNT
     assert not state.pending
     if state.answers is not None:

@@ -35,6 +35,7 @@ from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import week_of
 from therapy_checkin.session import Mode, SessionState
+from therapy_checkin.storage import UserKey
 
 LOCALES = available_locales()
 TIME_ZONE = "America/New_York"
@@ -253,7 +254,8 @@ def send(handler: Any, said: str, state: str, locale: str = "en-US") -> Reply:
     """One utterance, understood as Alexa would, sent mid-session in the given state."""
     request = request_for(understanding(locale), said)
     device = Device(locale=locale)  # its API endpoint is the fake Alexa API (tests/conftest.py)
-    event = envelope(device, request, "amzn1.echo-api.session.utterances", STATES[state], False, MONDAY_NOON)
+    attributes = {**STATES[state], "owner": UserKey.from_ids(device.user_id).session_owner}
+    event = envelope(device, request, "amzn1.echo-api.session.utterances", attributes, False, MONDAY_NOON)
     return Reply(handler(event, FakeLambdaContext()))
 
 

@@ -44,7 +44,7 @@ from therapy_checkin.handlers.menu import (
 from therapy_checkin.handlers.passcode import (
     PasscodeDeclineHandler,
     PasscodeEntryHandler,
-    RecapGateHandler,
+    PasscodeGateHandler,
     RemovePasscodeHandler,
     SetPasscodeHandler,
 )
@@ -62,7 +62,6 @@ from therapy_checkin.handlers.session_end import (
 )
 from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
 from therapy_checkin.observability import count, logger, metrics, tracer
-from therapy_checkin.recap_access import RecapGuardInterceptor
 
 
 def build_skill_handler() -> Any:
@@ -81,8 +80,6 @@ def build_skill_handler() -> Any:
         DeleteDataHandler(),
         SetPasscodeHandler(),
         RemovePasscodeHandler(),
-        # Before every handler that reads past answers aloud (recaps, trends, yes to hearing the recap).
-        RecapGateHandler(),
         LaunchHandler(),
         SkipOfferHandler(),
         RateHandler(),
@@ -107,10 +104,11 @@ def build_skill_handler() -> Any:
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(TurnInterceptor())
     builder.add_global_request_interceptor(PendingWritesInterceptor())
-    builder.add_global_response_interceptor(RecapGuardInterceptor())
     builder.add_global_response_interceptor(SessionStateInterceptor())
     builder.add_exception_handler(CrisisErrorHandler())
     builder.add_exception_handler(SkillEventErrorHandler())
+    # The gate before past answers (therapy_checkin.gate) stayed shut: the passcode question instead.
+    builder.add_exception_handler(PasscodeGateHandler())
     builder.add_exception_handler(ErrorHandler())
     return builder.lambda_handler()
 

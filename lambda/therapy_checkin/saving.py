@@ -62,13 +62,13 @@ def save(turn: Turn, write: PendingWrite) -> bool:
 
 def rating(turn: Turn, sign_id: str, value: int, streak: int | None = None) -> PendingWrite:
     return PendingWrite(
-        kind="rating", week=turn.week, sign=sign_id, value=value, at=turn.now.isoformat(), streak=streak
+        kind="rating", week=turn.week(), sign=sign_id, value=value, at=turn.now.isoformat(), streak=streak
     )
 
 
 def skip(turn: Turn, sign_id: str, streak: int | None = None) -> PendingWrite:
-    return PendingWrite(kind="skip", week=turn.week, sign=sign_id, at=turn.now.isoformat(), streak=streak)
+    return PendingWrite(kind="skip", week=turn.week(), sign=sign_id, at=turn.now.isoformat(), streak=streak)
 
 
 def completion(turn: Turn) -> PendingWrite:
-    return PendingWrite(kind="complete", week=turn.week, at=turn.now.isoformat())
+    return PendingWrite(kind="complete", week=turn.week(), at=turn.now.isoformat())

@@ -1,11 +1,21 @@
-"""What the skill carries from one turn to the next in Alexa's session attributes.
+"""What the skill carries from one turn to the next in Alexa's session attributes: one typed schema.
 
 Session attributes come back from the device untouched, but any request can arrive with junk in them, so
-:meth:`SessionState.from_attributes` accepts anything and falls back to a fresh state field by field.
+:meth:`SessionState.from_attributes` accepts anything, keeps only the fields below (each checked and bounded)
+and falls back to a fresh value field by field. Nothing else is carried: an unknown key is dropped, never
+echoed back.
+
+The state belongs to one speaker. Several people may talk to one device within one session, and Alexa names the
+voice it recognised on every request, so the state records the scope it was made for (:attr:`SessionState.owner`,
+a one-way fingerprint). When the next request comes from another scope, everything that speaker started is
+dropped before any handler runs, and the turn starts afresh for the voice that is speaking now. Answers still
+waiting for the table are kept: each carries its own scope and is stored only there.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -82,22 +92,75 @@ PASSCODE_MODES = (Mode.SET_PASSCODE, Mode.CONFIRM_PASSCODE, Mode.PASSCODE_FOR_RE
 DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES)
 
 
+class RecapRequest(str, Enum):
+    """What the user asked to hear when the passcode was asked for; answered once it is given."""
+
+    THIS_WEEK = "this_week"
+    LAST_WEEK = "last_week"
+    TREND = "trend"
+
+
+@dataclass(frozen=True)
+class PendingRecap:
+    request: RecapRequest
+    sign: str | None = None
+    """For a trend: the sign asked about, or ``None`` to ask which one."""
+
+
+@dataclass(frozen=True)
+class PasscodeDraft:
+    """The first entry of a new passcode, as its salted hash only, until the user says it again."""
+
+    salt: bytes
+    digest: bytes
+
+    MAX_BYTES = 64
+
+
+# The session attribute keys: every key the skill keeps, here and nowhere else.
+OWNER = "owner"
+MODE = "mode"
+INDEX = "index"
+MISSES = "misses"
+RETURN_TO = "returnTo"
+RETURN_MODE = "returnMode"
+WEEK = "week"
+TIME_ZONE = "timeZone"
+TIME_ZONE_UNAVAILABLE = "timeZoneUnavailable"
+PENDING = "pending"
+RECAP_UNLOCKED = "recapUnlocked"
+RECAP_GUARDED = "recapGuarded"
+PENDING_RECAP = "pendingRecap"
+PASSCODE_DRAFT = "passcodeDraft"
+MAX_PENDING = 64
+
+
 @dataclass
 class SessionState:
+    owner: str | None = None
+    """Fingerprint of the scope (account, or one voice on it) this state was made for: ``UserKey.session_owner``."""
     mode: Mode = Mode.IDLE
     index: int = 0
     """The 0-based sign being asked (in RATING and CHANGING)."""
     misses: int = 0
     """Unusable answers in a row for the current sign."""
     return_to: int | None = None
-    """In CHANGING: the sign to go back to afterwards, or None to return to the menu."""
+    """In CHANGING and CHOOSE_*: the sign to go back to afterwards, or None to return to the menu."""
+    return_mode: Mode | None = None
+    """In a detour (deleting data, a passcode): the mode to come back to afterwards."""
     answers: WeekAnswers | None = None
     """This session's week, kept so a turn does not read the table again."""
     time_zone: str | None = None
+    time_zone_unavailable: bool = False
+    """Alexa could not tell the time zone this session, so UTC is used without asking again."""
     pending: list[PendingWrite] = field(default_factory=list)
     """Answers waiting to be stored because the table was unavailable when they were given."""
-    extra: dict[str, Any] = field(default_factory=dict)
-    """Room for features that keep their own small state (kept as-is between turns)."""
+    recap_unlocked: bool = False
+    """The passcode was given in this session, by this speaker."""
+    recap_guarded: bool | None = None
+    """Whether the speaker's profile had a passcode when this session last read it (``None``: never read)."""
+    pending_recap: PendingRecap | None = None
+    passcode_draft: PasscodeDraft | None = None
 
     @property
     def asking_sign(self) -> bool:
@@ -107,45 +170,57 @@ class SessionState:
         self.mode, self.index, self.misses = mode, index, 0
 
     def to_attributes(self) -> dict[str, Any]:
-        attributes: dict[str, Any] = {"mode": self.mode.value, "index": self.index, "misses": self.misses}
-        if self.return_to is not None:
-            attributes["returnTo"] = self.return_to
-        if self.answers is not None:
-            attributes["week"] = {
-                "key": self.answers.week,
-                "ratings": dict(self.answers.ratings),
-                "skipped": sorted(self.answers.skipped),
-                "completed": self.answers.completed,
-            }
-        if self.time_zone:
-            attributes["timeZone"] = self.time_zone
-        if self.pending:
-            attributes["pending"] = [write.to_attributes() for write in self.pending]
-        if self.extra:
-            attributes["extra"] = self.extra
+        attributes: dict[str, Any] = {MODE: self.mode.value, INDEX: self.index, MISSES: self.misses}
+        optional: dict[str, Any] = {
+            OWNER: self.owner,
+            RETURN_TO: self.return_to,
+            RETURN_MODE: self.return_mode.value if self.return_mode else None,
+            WEEK: _answers_to_attributes(self.answers) if self.answers else None,
+            TIME_ZONE: self.time_zone,
+            TIME_ZONE_UNAVAILABLE: self.time_zone_unavailable or None,
+            PENDING: [write.to_attributes() for write in self.pending] or None,
+            RECAP_UNLOCKED: self.recap_unlocked or None,
+            RECAP_GUARDED: self.recap_guarded,
+            PENDING_RECAP: _pending_recap_to_attributes(self.pending_recap),
+            PASSCODE_DRAFT: _draft_to_attributes(self.passcode_draft),
+        }
+        attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
 
     @classmethod
-    def from_attributes(cls, raw: Any) -> SessionState:
-        if not isinstance(raw, dict):
-            return cls()
-        state = cls()
-        try:
-            state.mode = Mode(raw.get("mode"))
-        except ValueError:
-            state.mode = Mode.IDLE
-        state.index = _int_in(raw.get("index"), 0, SIGN_COUNT - 1, 0)
-        state.misses = _int_in(raw.get("misses"), 0, 100, 0)
-        if raw.get("returnTo") is not None:
-            state.return_to = _int_in(raw.get("returnTo"), 0, SIGN_COUNT - 1, None)
-        state.answers = _answers(raw.get("week"))
-        time_zone = raw.get("timeZone")
-        state.time_zone = time_zone if isinstance(time_zone, str) and len(time_zone) < 64 else None
-        pending = raw.get("pending")
-        writes = (PendingWrite.from_attributes(item) for item in (pending if isinstance(pending, list) else [])[:64])
-        state.pending = [write for write in writes if write is not None]
-        extra = raw.get("extra")
-        state.extra = dict(extra) if isinstance(extra, dict) else {}
+    def from_attributes(cls, raw: Any, owner: str) -> SessionState:
+        """The state for a request from ``owner``. State made for another scope is dropped, except the answers
+        still waiting for the table (each lands in its own scope)."""
+        state = cls._parse(raw if isinstance(raw, dict) else {})
+        if state.owner != owner:
+            return cls(owner=owner, pending=state.pending)
+        return state
+
+    @classmethod
+    def _parse(cls, raw: dict[str, Any]) -> SessionState:
+        owner = raw.get(OWNER)
+        pending = raw.get(PENDING)
+        writes = (
+            PendingWrite.from_attributes(item) for item in (pending if isinstance(pending, list) else [])[:MAX_PENDING]
+        )
+        time_zone = raw.get(TIME_ZONE)
+        guarded = raw.get(RECAP_GUARDED)
+        state = cls(
+            owner=owner if isinstance(owner, str) and len(owner) <= 64 else None,
+            mode=_mode(raw.get(MODE)) or Mode.IDLE,
+            index=_int_in(raw.get(INDEX), 0, SIGN_COUNT - 1, 0),
+            misses=_int_in(raw.get(MISSES), 0, 100, 0),
+            return_to=_int_in(raw.get(RETURN_TO), 0, SIGN_COUNT - 1, None),
+            return_mode=_mode(raw.get(RETURN_MODE)),
+            answers=_answers(raw.get(WEEK)),
+            time_zone=time_zone if isinstance(time_zone, str) and len(time_zone) < 64 else None,
+            time_zone_unavailable=raw.get(TIME_ZONE_UNAVAILABLE) is True,
+            pending=[write for write in writes if write is not None],
+            recap_unlocked=raw.get(RECAP_UNLOCKED) is True,
+            recap_guarded=guarded if isinstance(guarded, bool) else None,
+            pending_recap=_pending_recap(raw.get(PENDING_RECAP)),
+            passcode_draft=_draft(raw.get(PASSCODE_DRAFT)),
+        )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
         return state
@@ -154,8 +229,26 @@ class SessionState:
 def _int_in(value: Any, low: int, high: int, default: int | None) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return default
+    if isinstance(value, float) and not value.is_integer():
+        return default
     number = int(value)
     return number if low <= number <= high else default
+
+
+def _mode(value: Any) -> Mode | None:
+    try:
+        return Mode(value)
+    except ValueError:
+        return None
+
+
+def _answers_to_attributes(answers: WeekAnswers) -> dict[str, Any]:
+    return {
+        "key": answers.week,
+        "ratings": dict(answers.ratings),
+        "skipped": sorted(answers.skipped),
+        "completed": answers.completed,
+    }
 
 
 def _answers(raw: Any) -> WeekAnswers | None:
@@ -165,12 +258,54 @@ def _answers(raw: Any) -> WeekAnswers | None:
     ratings = {
         sign: int(value)
         for sign, value in (ratings_raw.items() if isinstance(ratings_raw, dict) else [])
-        if is_sign(sign) and _int_in(value, MIN_RATING, MAX_RATING, None) is not None
+        if isinstance(sign, str) and is_sign(sign) and _int_in(value, MIN_RATING, MAX_RATING, None) is not None
     }
     skipped_raw = raw.get("skipped")
     skipped = frozenset(
-        s for s in (skipped_raw if isinstance(skipped_raw, list) else []) if isinstance(s, str) and is_sign(s)
+        s
+        for s in (skipped_raw if isinstance(skipped_raw, list) else [])[:SIGN_COUNT]
+        if isinstance(s, str) and is_sign(s)
     )
     return WeekAnswers(
         week=raw["key"], ratings=ratings, skipped=skipped - ratings.keys(), completed=raw.get("completed") is True
     )
+
+
+def _pending_recap_to_attributes(pending: PendingRecap | None) -> dict[str, Any] | None:
+    if pending is None:
+        return None
+    return {"request": pending.request.value, "sign": pending.sign}
+
+
+def _pending_recap(raw: Any) -> PendingRecap | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        request = RecapRequest(raw.get("request"))
+    except ValueError:
+        return None
+    sign = raw.get("sign")
+    valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
+    return PendingRecap(request=request, sign=valid_sign)
+
+
+def _draft_to_attributes(draft: PasscodeDraft | None) -> dict[str, str] | None:
+    if draft is None:
+        return None
+    return {
+        "salt": base64.b64encode(draft.salt).decode("ascii"),
+        "hash": base64.b64encode(draft.digest).decode("ascii"),
+    }
+
+
+def _draft(raw: Any) -> PasscodeDraft | None:
+    if not isinstance(raw, dict):
+        return None
+    encoded = (raw.get("salt"), raw.get("hash"))
+    if not all(isinstance(part, str) and 0 < len(part) <= 4 * PasscodeDraft.MAX_BYTES // 3 + 4 for part in encoded):
+        return None
+    try:
+        salt, digest = (base64.b64decode(str(part), validate=True) for part in encoded)
+    except (ValueError, binascii.Error):
+        return None
+    return PasscodeDraft(salt=salt, digest=digest) if salt and digest else None

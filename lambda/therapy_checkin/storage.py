@@ -42,6 +42,7 @@ RATING_PREFIX = "r_"
 ACCOUNT_PREFIX = "ACCOUNT#"
 PROFILE_SUFFIX = "PROFILE"
 CHECKIN_SUFFIX = "CHECKIN#"
+ACCOUNT_SCOPE = "A"
 
 CONNECT_TIMEOUT_SECONDS = 0.3
 READ_TIMEOUT_SECONDS = 0.4
@@ -122,7 +123,7 @@ class UserKey:
 
     @classmethod
     def from_ids(cls, user_id: str, person_id: str | None = None) -> UserKey:
-        scope = f"P{pseudonym(person_id)[:32]}" if person_id else "A"
+        scope = f"P{pseudonym(person_id)[:32]}" if person_id else ACCOUNT_SCOPE
         return cls(account=pseudonym(user_id), scope=scope)
 
     @property
@@ -139,6 +140,16 @@ class UserKey:
     @property
     def profile_sk(self) -> str:
         return f"{self.scope}#{PROFILE_SUFFIX}"
+
+    @property
+    def is_account_scope(self) -> bool:
+        """True when no voice was recognised: the account's own check-ins, which anyone on the account may use."""
+        return self.scope == ACCOUNT_SCOPE
+
+    @property
+    def session_owner(self) -> str:
+        """A one-way fingerprint of this scope, kept in session state so a turn can tell whose state it holds."""
+        return pseudonym(f"session:{self.account}:{self.scope}")[:16]
 
     @property
     def log_id(self) -> str:

@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from therapy_checkin.turn import Turn
 
 REFRESH_AFTER = timedelta(days=30)
-UNAVAILABLE_KEY = "timeZoneUnavailable"
-"""Session-state flag: Alexa could not tell us this session, so UTC is used without asking again."""
 
 
 def user_time_zone(turn: Turn) -> str | None:
@@ -41,9 +39,9 @@ def user_time_zone(turn: Turn) -> str | None:
     state = turn.state
     if state.time_zone:
         return state.time_zone
-    if state.extra.get(UNAVAILABLE_KEY):
+    if state.time_zone_unavailable:
         return None
-    profile = turn.history.profile
+    profile = turn.history().profile
     stored = profile.time_zone if profile and valid_zone(profile.time_zone) else None
     if stored and profile and _fresh(profile.time_zone_at, turn.now):
         state.time_zone = stored
@@ -57,7 +55,7 @@ def user_time_zone(turn: Turn) -> str | None:
     if stored:
         state.time_zone = stored
         return stored
-    state.extra[UNAVAILABLE_KEY] = True
+    state.time_zone_unavailable = True
     return None
 
 

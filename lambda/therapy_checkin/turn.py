@@ -1,13 +1,15 @@
 """One request, as the handlers see it: who is speaking, when, in which locale, and where they are.
 
 An interceptor builds a :class:`Turn` for every request and another writes its session state back to the
-response, so handlers never touch raw attributes. The table is read lazily and at most once per turn.
+response, so handlers never touch raw attributes. The session state is parsed for the speaker of this request
+(see :mod:`therapy_checkin.session`), so whatever another voice left in the session is gone before any handler
+runs. The table is read at most once per turn, when a handler first asks for :meth:`Turn.history`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -17,7 +19,7 @@ from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.weeks import parse_timestamp, week_of
 from therapy_checkin.session import SessionState
 from therapy_checkin.speech import Speech, speech_for
-from therapy_checkin.storage import CheckInStore, History, UserKey
+from therapy_checkin.storage import CheckInStore, History, UserKey, passcode_guard
 
 HISTORY_WEEKS = 9
 """Weeks read at launch: this week and the eight before it, enough for a recap and an eight-week trend."""
@@ -44,6 +46,21 @@ def default_store() -> CheckInStore:
     return CheckInStore(settings().table_name, client)
 
 
+class NoUser(Exception):
+    """A request without an Alexa user ID. It is refused: no one's data may be keyed to a shared stand-in."""
+
+
+def user_of(envelope: Any) -> UserKey:
+    """Whose data this request may read and write: the account, and the recognised voice when there is one."""
+    system = envelope.context.system if envelope.context else None
+    user_id = system.user.user_id if system and system.user else None
+    if not isinstance(user_id, str) or not user_id:
+        raise NoUser
+    person = getattr(system, "person", None)
+    person_id = getattr(person, "person_id", None)
+    return UserKey.from_ids(user_id, person_id if isinstance(person_id, str) and person_id else None)
+
+
 class Turn:
     def __init__(self, handler_input: HandlerInput) -> None:
         envelope = handler_input.request_envelope
@@ -51,23 +68,30 @@ class Turn:
         self.request = envelope.request
         self.now: datetime = parse_timestamp(getattr(self.request, "timestamp", None))
         self.speech: Speech = speech_for(getattr(self.request, "locale", None))
-        system = envelope.context.system if envelope.context else None
-        user_id = system.user.user_id if system and system.user and system.user.user_id else "anonymous"
-        person = getattr(system, "person", None) if system else None
-        self.user = UserKey.from_ids(user_id, getattr(person, "person_id", None))
+        self.user = user_of(envelope)
         attributes: Any = envelope.session.attributes if envelope.session else None
-        self.state = SessionState.from_attributes(attributes)
+        self.state = SessionState.from_attributes(attributes, owner=self.user.session_owner)
+        self._history: History | None = None
 
     @property
     def store(self) -> CheckInStore:
         return default_store()
 
-    @cached_property
     def history(self) -> History:
         """The profile and recent weeks, read once per turn and only when a handler asks."""
-        return self.store.load_history(self.user, HISTORY_WEEKS)
+        if self._history is None:
+            self._history = self.store.load_history(self.user, HISTORY_WEEKS)
+            # Kept in the session, so a check-in that ends while the table is unreachable still knows whether
+            # its summary may be read (see gate.summary_answers).
+            self.state.recap_guarded = passcode_guard(self._history.profile).passcode is not None
+        return self._history
 
-    @property
+    def adopt_reads(self, earlier: Turn) -> None:
+        """Take over what an earlier pass at this same request read and stored: its history, and the answers it
+        moved out of the pending list. Used when a turn starts again from the state the request brought."""
+        self._history = earlier._history
+        self.state.pending = list(earlier.state.pending)
+
     def time_zone(self) -> str | None:
         """The user's IANA time zone (``None`` means UTC): from the session, the profile, or Alexa's Settings API,
         looked up at most once a session and refreshed monthly (see :mod:`therapy_checkin.time_zones`)."""
@@ -75,18 +99,17 @@ class Turn:
 
         return user_time_zone(self)
 
-    @property
     def week(self) -> str:
         """The week this session's answers belong to: fixed at the start of a check-in."""
         if self.state.answers is not None:
             return self.state.answers.week
-        return week_of(self.now, self.time_zone)
+        return week_of(self.now, self.time_zone())
 
     def answers(self) -> WeekAnswers:
         """This week's answers: from the session when it has them, otherwise from the table."""
         if self.state.answers is None:
-            week = self.week
-            self.state.answers = self.history.week(week) or WeekAnswers(week=week)
+            week = self.week()
+            self.state.answers = self.history().week(week) or WeekAnswers(week=week)
         return self.state.answers
 
 

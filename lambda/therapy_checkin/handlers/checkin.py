@@ -14,11 +14,11 @@ from therapy_checkin import intents, saving
 from therapy_checkin.domain.checkin import MISSES_BEFORE_SKIP_OFFER, next_sign_index, resume_index
 from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
 from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.gate import PastAnswers, SummaryWithheld, summary_answers
 from therapy_checkin.handlers.recap import check_in_recap, streak_to_store
 from therapy_checkin.handlers.replies import ask_sign, end, reask_sign, reply, sign_question, start_or_resume
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
-from therapy_checkin.recap_access import summary_allowed
 from therapy_checkin.session import OFFERS, Mode
 from therapy_checkin.turn import turn_of
 
@@ -40,10 +40,10 @@ class LaunchHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         speech = turn.speech
-        history = turn.history
+        history = turn.history()
         # A profile without a first visit holds only settings (a passcode set in a one-shot request).
         if history.profile is None or history.profile.first_seen is None:
-            turn.store.save_profile(turn.user, turn.now, time_zone=turn.time_zone)
+            turn.store.save_profile(turn.user, turn.now, time_zone=turn.time_zone())
             turn.answers()  # keep this (empty) week in the session, so the next turn need not read the table
             turn.state.mode = Mode.OFFER_START
             welcome = " ".join((speech("welcome_first"), speech("disclaimer"), speech("offer_first")))
@@ -139,14 +139,14 @@ def finish(handler_input: HandlerInput) -> Response:
         count("CheckInsCompleted")
     turn.state.answers = answers.as_completed()
     turn.state.mode = Mode.IDLE
-    # The recap: with a passcode set and not given this session, it is not read aloud.
-    allowed = summary_allowed(turn)
+    # The recap passes the gate like any other: with a passcode not given this session, it is not read aloud.
+    summary = summary_answers(turn)
     unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
     closing = " ".join((*unsaved, turn.speech("goodbye")))
-    if allowed:
-        return check_in_recap(handler_input, turn.speech("complete"), closing)
-    summary = turn.speech("recap_protected") if allowed is False else ""
-    return end(handler_input, " ".join(part for part in (turn.speech("complete"), summary, closing) if part))
+    if isinstance(summary, PastAnswers):
+        return check_in_recap(handler_input, summary, turn.speech("complete"), closing)
+    protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
+    return end(handler_input, " ".join(part for part in (turn.speech("complete"), protected, closing) if part))
 
 
 def missed_answer(handler_input: HandlerInput, message: str) -> Response:

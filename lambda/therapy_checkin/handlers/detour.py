@@ -1,6 +1,6 @@
 """Asking something aside (confirm a deletion, say a passcode) and then returning to where the user was.
 
-A detour keeps the mode it left in ``SessionState.extra``; the sign being asked, this week's answers and the
+A detour keeps the mode it left in ``SessionState.return_mode``; the sign being asked, this week's answers and the
 rest of the state are untouched, so coming back mid-check-in asks the same sign again.
 """
 
@@ -16,24 +16,19 @@ from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question,
 from therapy_checkin.session import ASKING_A_SIGN, DETOURS, Mode
 from therapy_checkin.turn import turn_of
 
-RETURN_KEY = "returnMode"
-
 
 def start_detour(handler_input: HandlerInput, mode: Mode) -> None:
     """Switch to a detour mode, remembering the mode to come back to (a detour never nests)."""
     state = turn_of(handler_input).state
     if state.mode not in DETOURS:
-        state.extra[RETURN_KEY] = state.mode.value
+        state.return_mode = state.mode
     state.mode = mode
 
 
 def leave_detour(handler_input: HandlerInput) -> Mode:
     """Restore the mode the detour left, or IDLE when it is unknown or no longer makes sense."""
     state = turn_of(handler_input).state
-    try:
-        mode = Mode(state.extra.pop(RETURN_KEY, Mode.IDLE.value))
-    except ValueError:
-        mode = Mode.IDLE
+    mode, state.return_mode = state.return_mode or Mode.IDLE, None
     if mode in DETOURS or (mode in ASKING_A_SIGN and state.answers is None):
         mode = Mode.IDLE
     state.mode = mode

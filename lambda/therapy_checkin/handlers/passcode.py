@@ -12,34 +12,25 @@ passcode is being asked both are read, and these handlers are registered before 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 from datetime import datetime
-from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_intent_name
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from therapy_checkin import intents
 from therapy_checkin.domain.passcode import LOCK_DURATION, MAX_FAILURES, PasscodeHash, hash_passcode, parse_code
-from therapy_checkin.domain.signs import is_sign
+from therapy_checkin.gate import PasscodeNeeded, RecapsLocked, guard_of
 from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
-from therapy_checkin.handlers.recap import TrendHandler, recap_reply, trend_reply
+from therapy_checkin.handlers.recap import answer_trend, ask_which_sign, recap_reply
 from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
-from therapy_checkin.handlers.slots import resolved_sign, slot_text
+from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
-from therapy_checkin.recap_access import GUARDED_KEY, UNLOCKED_KEY, guard_of, recap_unlocked
-from therapy_checkin.session import DETOURS, PASSCODE_MODES, Mode
-from therapy_checkin.turn import Turn, turn_of
-
-OFFERED_RECAP = "OfferedRecap"
-"""The pending request when the user said yes to hearing the recap."""
-
-PENDING_KEY = "pendingRecap"
-DRAFT_KEY = "passcodeDraft"
+from therapy_checkin.session import DETOURS, PASSCODE_MODES, Mode, PasscodeDraft, PendingRecap, RecapRequest
+from therapy_checkin.turn import TURN_KEY, Turn, turn_of
 
 
 def _heard_code(handler_input: HandlerInput) -> str | None:
@@ -58,7 +49,7 @@ def _wait(turn: Turn, locked_until: datetime | None) -> str:
 def _carry_on(handler_input: HandlerInput, message: str) -> Response:
     """Say ``message`` without any recap, and go on with what the user was doing; outside a flow, close."""
     turn = turn_of(handler_input)
-    turn.state.extra.pop(PENDING_KEY, None)
+    turn.state.pending_recap = None
     if turn.state.mode in DETOURS:
         leave_detour(handler_input)
     if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP):
@@ -73,16 +64,14 @@ def _ask_again(handler_input: HandlerInput, message: str) -> Response:
     return reply(handler_input, message, turn.speech(DETOUR_QUESTIONS[turn.state.mode]))
 
 
-def _answer_recap(handler_input: HandlerInput, pending: Any) -> Response:
+def _answer_recap(handler_input: HandlerInput, pending: PendingRecap | None) -> Response:
     """Answer the request that waited for the passcode, now that the session is unlocked."""
-    intent = pending.get("intent") if isinstance(pending, dict) else None
-    if intent == intents.LAST_WEEK_RECAP:
+    if pending is not None and pending.request is RecapRequest.LAST_WEEK:
         return recap_reply(handler_input, "last")
-    if intent == intents.TREND:
-        sign_id = pending.get("sign")
-        if isinstance(sign_id, str) and is_sign(sign_id):
-            return trend_reply(handler_input, sign_id)
-        return TrendHandler().handle(handler_input)  # no sign named: it asks which one
+    if pending is not None and pending.request is RecapRequest.TREND:
+        if pending.sign is not None:
+            return answer_trend(handler_input, pending.sign)
+        return ask_which_sign(handler_input)
     return recap_reply(handler_input, "this")
 
 
@@ -118,32 +107,40 @@ class RemovePasscodeHandler(AbstractRequestHandler):
         return reply(handler_input, turn.speech("passcode_to_remove"), turn.speech("reprompt_passcode"))
 
 
-class RecapGateHandler(AbstractRequestHandler):
-    """Any recap or trend, while a passcode is set and not yet given this session: ask for it first.
+class PasscodeGateHandler(AbstractExceptionHandler):
+    """The gate before past answers stayed shut (see :mod:`therapy_checkin.gate`): ask for the passcode, or say
+    recaps are locked for now.
 
-    Registered before every handler that reads a recap aloud.
+    Whatever the handler had changed is dropped: the turn goes on from the state the request brought, so the
+    passcode detour returns exactly where the user was. Response interceptors do not run after an exception,
+    so the session state is written here.
     """
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        turn = turn_of(handler_input)
-        if is_intent_name(intents.YES)(handler_input):
-            wants_recap = turn.state.mode is Mode.OFFER_RECAP
-        else:
-            wants_recap = any(is_intent_name(name)(handler_input) for name in intents.RECAP_INTENTS)
-        return wants_recap and turn.state.mode not in DETOURS and not recap_unlocked(turn)
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return isinstance(exception, PasscodeNeeded | RecapsLocked)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        guard = guard_of(turn)
-        if guard.locked(turn.now):
-            return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
-        intent = get_intent_name(handler_input)
-        pending: dict[str, str | None] = {"intent": intent if intent in intents.RECAP_INTENTS else OFFERED_RECAP}
-        if intent == intents.TREND:
-            pending["sign"] = resolved_sign(handler_input)
-        turn.state.extra[PENDING_KEY] = pending
-        start_detour(handler_input, Mode.PASSCODE_FOR_RECAP)
-        return reply(handler_input, turn.speech("passcode_for_recap"), turn.speech("reprompt_passcode"))
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        turn = _fresh_turn(handler_input)
+        if isinstance(exception, PasscodeNeeded):
+            turn.state.pending_recap = exception.then
+            start_detour(handler_input, Mode.PASSCODE_FOR_RECAP)
+            response = reply(handler_input, turn.speech("passcode_for_recap"), turn.speech("reprompt_passcode"))
+        else:
+            until = exception.until if isinstance(exception, RecapsLocked) else None
+            response = _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, until)))
+        attributes = {} if response.should_end_session else turn.state.to_attributes()
+        handler_input.attributes_manager.session_attributes = attributes
+        return response
+
+
+def _fresh_turn(handler_input: HandlerInput) -> Turn:
+    """A turn with the state the request brought, keeping what this request already read and stored."""
+    earlier = turn_of(handler_input)
+    turn = Turn(handler_input)
+    turn.adopt_reads(earlier)
+    handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
+    handler_input.response_builder = ResponseFactory()
+    return turn
 
 
 class PasscodeEntryHandler(AbstractRequestHandler):
@@ -169,34 +166,21 @@ def _first_entry(handler_input: HandlerInput, code: str) -> Response:
     """Keep only the hash of the first entry in the session, and ask for the code again."""
     turn = turn_of(handler_input)
     draft = hash_passcode(code)
-    turn.state.extra[DRAFT_KEY] = {
-        "salt": base64.b64encode(draft.salt).decode("ascii"),
-        "hash": base64.b64encode(draft.digest).decode("ascii"),
-    }
+    turn.state.passcode_draft = PasscodeDraft(salt=draft.salt, digest=draft.digest)
     turn.state.mode = Mode.CONFIRM_PASSCODE
     return reply(handler_input, turn.speech("passcode_confirm"), turn.speech("reprompt_passcode_confirm"))
 
 
-def _draft(turn: Turn) -> PasscodeHash | None:
-    raw = turn.state.extra.pop(DRAFT_KEY, None)
-    if not isinstance(raw, dict):
-        return None
-    try:
-        salt = base64.b64decode(str(raw["salt"]), validate=True)
-        digest = base64.b64decode(str(raw["hash"]), validate=True)
-    except (KeyError, ValueError, binascii.Error):
-        return None
-    return PasscodeHash(salt=salt, digest=digest) if salt and digest else None
-
-
 def _second_entry(handler_input: HandlerInput, code: str) -> Response:
     turn = turn_of(handler_input)
-    draft = _draft(turn)
-    if draft is None or not draft.matches(code):
+    draft = turn.state.passcode_draft
+    turn.state.passcode_draft = None
+    first = PasscodeHash(salt=draft.salt, digest=draft.digest) if draft else None
+    if first is None or not first.matches(code):
         turn.state.mode = Mode.SET_PASSCODE
         return reply(handler_input, turn.speech("passcode_mismatch"), turn.speech("reprompt_passcode_new"))
-    turn.store.save_passcode(turn.user, draft, turn.now)
-    turn.state.extra[GUARDED_KEY] = True
+    turn.store.save_passcode(turn.user, first, turn.now)
+    turn.state.recap_guarded = True
     count("PasscodeSet")
     return come_back(handler_input, turn.speech("passcode_saved"))
 
@@ -208,17 +192,23 @@ def _check(handler_input: HandlerInput, code: str) -> Response:
     guard = guard_of(turn)
     if guard.locked(turn.now):
         return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
-    if guard.passcode is None or guard.passcode.matches(code):
+    if guard.passcode is None:
+        # Removed meanwhile (another device): nothing to check, and nothing is unlocked by it.
+        leave_detour(handler_input)
+        if removing:
+            return come_back(handler_input, turn.speech("passcode_none"))
+        pending, turn.state.pending_recap = turn.state.pending_recap, None
+        return _answer_recap(handler_input, pending)
+    if guard.passcode.matches(code):
         if guard.failures or guard.locked_until:
             turn.store.clear_passcode_failures(turn.user, turn.now)
         if removing:
-            if guard.passcode is not None:
-                turn.store.remove_passcode(turn.user, turn.now)
-                count("PasscodeRemoved")
-            turn.state.extra[GUARDED_KEY] = False
+            turn.store.remove_passcode(turn.user, turn.now)
+            count("PasscodeRemoved")
+            turn.state.recap_guarded = False
             return come_back(handler_input, turn.speech("passcode_removed"))
-        turn.state.extra[UNLOCKED_KEY] = True
-        pending = turn.state.extra.pop(PENDING_KEY, None)
+        turn.state.recap_unlocked = True
+        pending, turn.state.pending_recap = turn.state.pending_recap, None
         leave_detour(handler_input)
         return _answer_recap(handler_input, pending)
     failures = turn.store.record_passcode_failure(turn.user, turn.now)
@@ -241,7 +231,7 @@ class PasscodeDeclineHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         mode = turn.state.mode
-        turn.state.extra.pop(DRAFT_KEY, None)
+        turn.state.passcode_draft = None
         if mode is Mode.PASSCODE_FOR_RECAP:
             return _carry_on(handler_input, turn.speech("passcode_declined"))
         key = "passcode_kept" if mode is Mode.PASSCODE_TO_REMOVE else "passcode_left_unset"

@@ -1,9 +1,9 @@
 """Hearing how the weeks went: the weekly recap (this week's or the previous one) and one sign's trend.
 
 The spoken text comes from pure functions (:mod:`therapy_checkin.domain.recap`, :mod:`therapy_checkin.domain.trends`);
-here they meet the turn: the bounded history the turn already loads, the card, and the chart on screens.
-:func:`recap_reply` and :func:`trend_reply` are the entry points, so a gate (a passcode) can sit in front of
-the handlers and call them once the user is through.
+here they meet the turn: the past answers the gate lets through (:mod:`therapy_checkin.gate`), the card, and the
+chart on screens. :func:`recap_reply` and :func:`trend_reply` are the entry points; each asks the gate first,
+so a passcode always comes before any rating is spoken or shown.
 
 Every recap turn stays within :data:`RECAP_WORD_BUDGET` words, including what is said around the recap.
 """
@@ -31,40 +31,35 @@ from therapy_checkin.domain.recap import (
 )
 from therapy_checkin.domain.trends import Direction, trend_for
 from therapy_checkin.domain.weeks import week_start
+from therapy_checkin.gate import PastAnswers, past_answers
 from therapy_checkin.handlers.replies import end, reply
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
-from therapy_checkin.session import Mode
+from therapy_checkin.session import Mode, PendingRecap, RecapRequest
 from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import Turn, turn_of
 
 Which = Literal["this", "last"]
 
 
-def known_weeks(turn: Turn) -> list[WeekAnswers]:
-    """The bounded history, newest first, with this session's answers standing in for the stored week."""
-    current = turn.answers()
-    weeks = [answers for answers in turn.history.weeks if answers.week != current.week]
-    if current.started:
-        weeks.append(current)
-    return sorted(weeks, key=lambda answers: answers.week, reverse=True)
-
-
 def streak_to_store(turn: Turn) -> int | None:
-    """The streak to store with this week's first answer; ``None`` once the week has answers (already stored)."""
+    """The streak to store with this week's first answer; ``None`` once the week has answers (already stored).
+
+    Only a count of weeks is worked out here, never spoken, so it needs no pass through the gate.
+    """
     answers = turn.answers()
     if answers.started:
         return None
     try:
-        history = turn.history
+        history = turn.history()
     except StorageUnavailable:
         return None  # the week is then counted from the weeks around it when a recap is read
     return first_answer_streak(answers.week, history.weeks, history.streaks)
 
 
-def _recap_target(turn: Turn, which: Which) -> tuple[WeekAnswers | None, str]:
+def _recap_target(turn: Turn, past: PastAnswers, which: Which) -> tuple[WeekAnswers | None, str]:
     """The week to recap and a short lead-in: this week when it has answers, else the newest before it."""
-    current = turn.answers()
-    earlier = next((week for week in known_weeks(turn) if week.week < current.week and week.started), None)
+    current = past.this_week
+    earlier = past.latest_before(current.week)
     if which == "this":
         if current.started:
             return current, ""
@@ -102,28 +97,38 @@ def _supports_apl(handler_input: HandlerInput) -> bool:
         return False
 
 
+def _card(handler_input: HandlerInput, past: PastAnswers, title: str, text: str) -> None:
+    """A card in the Alexa app, which everyone on the account can open: ratings only where nobody's are private."""
+    speech = turn_of(handler_input).speech
+    if not past.ratings_on_cards:
+        title, text = speech("card_private_title"), speech("card_private")
+    handler_input.response_builder.set_card(StandardCard(title=title, text=text))
+
+
 def _recap_response(
     handler_input: HandlerInput,
+    past: PastAnswers,
     target: WeekAnswers,
     opening: str,
     closing: str,
     reprompt: str | None,
-    *,
-    earlier_known: bool = True,
 ) -> Response:
     """Speak a recap of ``target`` between ``opening`` and ``closing``; show the card, and the chart on screens."""
     turn = turn_of(handler_input)
     speech = turn.speech
-    if earlier_known:
-        recap = build_recap(target, known_weeks(turn), turn.history.streaks, current=target.week == turn.week)
-    else:
-        recap = build_recap(target, (), current=True, earlier_known=False)
+    recap = build_recap(
+        target, past.weeks, past.streaks, current=target.week == past.current_week, earlier_known=past.earlier_known
+    )
     short_name = lambda sign: speech.sign(sign).short_name  # noqa: E731 - a one-line adapter
     budget = RECAP_WORD_BUDGET - word_count(opening) - word_count(closing)
     sentences = compose_recap(recap, speech, short_name, budget=budget)
     recap_text = " ".join(sentences)
-    card_text = "\n".join([recap_text, "", *card_lines(recap, speech, short_name)])
-    handler_input.response_builder.set_card(StandardCard(title=speech("recap_card_title"), text=card_text))
+    _card(
+        handler_input,
+        past,
+        speech("recap_card_title"),
+        "\n".join([recap_text, "", *card_lines(recap, speech, short_name)]),
+    )
     if _supports_apl(handler_input):
         from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
@@ -139,15 +144,17 @@ def _recap_response(
 def recap_reply(handler_input: HandlerInput, which: Which = "this") -> Response:
     """The recap the user asked for: this week's (or the newest before it), or the one before this week."""
     turn = turn_of(handler_input)
-    target, lead = _recap_target(turn, which)
+    asked = RecapRequest.THIS_WEEK if which == "this" else RecapRequest.LAST_WEEK
+    past = past_answers(turn, then=PendingRecap(asked))
+    target, lead = _recap_target(turn, past, which)
     closing, reprompt = _closing(turn)
     if target is None:
         nothing = turn.speech("recap_none_yet" if which == "this" else "recap_no_earlier")
         return _respond(handler_input, f"{nothing} {closing}", reprompt)
-    return _recap_response(handler_input, target, lead, closing, reprompt)
+    return _recap_response(handler_input, past, target, lead, closing, reprompt)
 
 
-def check_in_recap(handler_input: HandlerInput, opening: str, closing: str) -> Response:
+def check_in_recap(handler_input: HandlerInput, past: PastAnswers, opening: str, closing: str) -> Response:
     """The end of a check-in: ``opening`` (thanks), the week's recap, ``closing`` (goodbye); the session ends.
 
     When the earlier weeks cannot be read, the week is still recapped from this session's answers, without a
@@ -155,11 +162,7 @@ def check_in_recap(handler_input: HandlerInput, opening: str, closing: str) -> R
     """
     turn = turn_of(handler_input)
     turn.state.mode = Mode.IDLE
-    try:
-        turn.history  # noqa: B018 - read now, so an unreachable table is known before anything is composed
-    except StorageUnavailable:
-        return _recap_response(handler_input, turn.answers(), opening, closing, None, earlier_known=False)
-    return _recap_response(handler_input, turn.answers(), opening, closing, None)
+    return _recap_response(handler_input, past, past.this_week, opening, closing, None)
 
 
 class RecapHandler(AbstractRequestHandler):
@@ -187,9 +190,10 @@ class LastWeekRecapHandler(AbstractRequestHandler):
 def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
     """How one sign moved over the last few weeks it was rated: direction, first and latest numbers, a card."""
     turn = turn_of(handler_input)
+    past = past_answers(turn, then=PendingRecap(RecapRequest.TREND, sign_id))
     speech = turn.speech
     name = speech.sign(sign_id).short_name
-    trend = trend_for(sign_id, known_weeks(turn))
+    trend = trend_for(sign_id, past.weeks)
     direction = trend.direction
     if trend.first is None or trend.latest is None:
         text = speech("trend_none", name=name)
@@ -205,8 +209,7 @@ def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
         )
     if trend.points:
         points = [speech("trend_card_point", date=_week_label(week), value=value) for week, value in trend.points]
-        title = speech("trend_card_title", name=name)
-        handler_input.response_builder.set_card(StandardCard(title=title, text="\n".join([text, "", *points])))
+        _card(handler_input, past, speech("trend_card_title", name=name), "\n".join([text, "", *points]))
     closing, reprompt = _closing(turn)
     return _respond(handler_input, f"{text} {closing}", reprompt)
 
@@ -224,8 +227,10 @@ def _week_label(week: str) -> str:
     return f"{monday:%b} {monday.day}"
 
 
-def _ask_which_sign(handler_input: HandlerInput) -> Response:
+def ask_which_sign(handler_input: HandlerInput) -> Response:
+    """Ask which sign's trend to tell, once the gate is open (so a passcode comes before the question)."""
     turn = turn_of(handler_input)
+    past_answers(turn, then=PendingRecap(RecapRequest.TREND))
     if turn.state.asking_sign:
         turn.state.return_to = turn.state.index
     turn.state.mode = Mode.CHOOSE_TREND
@@ -241,7 +246,7 @@ class TrendHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         sign_id = resolved_sign(handler_input)
         if sign_id is None:
-            return _ask_which_sign(handler_input)
+            return ask_which_sign(handler_input)
         return trend_reply(handler_input, sign_id)
 
 
@@ -258,11 +263,17 @@ class ChooseTrendSignHandler(AbstractRequestHandler):
         if sign_id is None:
             turn = turn_of(handler_input)
             return reply(handler_input, turn.speech("unknown_sign"), turn.speech("reprompt_trend_which"))
-        turn = turn_of(handler_input)
+        return answer_trend(handler_input, sign_id)
+
+
+def answer_trend(handler_input: HandlerInput, sign_id: str) -> Response:
+    """The trend for a sign, leaving the "which sign?" question first if that is where the user was."""
+    turn = turn_of(handler_input)
+    if turn.state.mode is Mode.CHOOSE_TREND:
         if turn.state.return_to is not None:
             # Asked mid-check-in: come back to the sign the user was on after the trend.
             turn.state.ask(turn.state.return_to)
             turn.state.return_to = None
         else:
             turn.state.mode = Mode.IDLE
-        return trend_reply(handler_input, sign_id)
+    return trend_reply(handler_input, sign_id)

@@ -217,6 +217,9 @@ MESSAGES: dict[str, str] = {
     "recap_no_earlier": "There's no earlier check-in to recap yet.",
     "recap_offer_start": "Would you like to do this week's check-in now?",
     "recap_card_title": "Your weekly recap",
+    "card_private_title": "Therapy Check-In",
+    "card_private": "Your ratings are private, so they aren't shown here. To hear them, open Therapy Check-In "
+    "and say: how am I doing.",
     "card_last_week": "last week",
     "card_last_check_in": "last check-in",
     "card_line": "{name}: {value} ({label} {before})",
