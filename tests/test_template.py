@@ -1,7 +1,9 @@
 """Deployment checks: template.yaml (SAM), infrastructure/fill_endpoint.py and skill-package/skill.json.
 
 Everything here runs offline. The template is read with cfn-lint's YAML loader, which turns the short-form
-tags (!Ref, !GetAtt, !Sub, ...) into their long form ({"Ref": ...}, {"Fn::GetAtt": [...]}, ...).
+tags (!Ref, !GetAtt, !Sub, ...) into their long form ({"Ref": ...}, {"Fn::GetAtt": [...]}, ...). The function's
+permissions are checked on the template as deployed: after the SAM transform (aws-sam-translator), which is where
+SAM adds implicit roles, managed policies and Lambda permissions that the source does not show.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from cfnlint.api import lint_file
+from cfnlint.api import lint, lint_file
 from cfnlint.decode.cfn_yaml import loads
+from samtranslator.translator.transform import transform
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
@@ -30,6 +33,7 @@ INTERACTION_MODEL = ROOT / "skill-package" / "interactionModels" / "custom" / "e
 FILL_ENDPOINT = ROOT / "infrastructure" / "fill_endpoint.py"
 
 TABLE_ACTIONS = {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+REGION = "us-east-1"
 CLOUDWATCH_RETENTION_DAYS = {
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 }  # fmt: skip
@@ -90,6 +94,14 @@ def _iam_statements(value: Any) -> Iterator[dict[str, Any]]:
             yield from _iam_statements(item)
 
 
+class _NoManagedPolicyNames:
+    """The translator's managed policy loader, offline. SAM asks it for the ARN of each managed policy a template
+    names by name (the real loader lists them from IAM, which needs an account); this template names none."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
 def _load_fill_endpoint() -> ModuleType:
     spec = importlib.util.spec_from_file_location("fill_endpoint", FILL_ENDPOINT)
     assert spec is not None
@@ -126,6 +138,23 @@ def function(template: dict[str, Any]) -> dict[str, Any]:
     assert list(functions) == ["CheckInFunction"]
     properties: dict[str, Any] = functions["CheckInFunction"]["Properties"]
     return properties
+
+
+@pytest.fixture(scope="module")
+def expanded(template: dict[str, Any]) -> dict[str, Any]:
+    """template.yaml as CloudFormation deploys it: after the SAM transform, implicit resources included.
+
+    ``sam package`` replaces the local CodeUri with the S3 address of the uploaded bundle, the only form the
+    translator accepts, so a stand-in address takes its place. The translator reads the region from boto3.
+    """
+    source = copy.deepcopy(template)
+    source["Resources"]["CheckInFunction"]["Properties"]["CodeUri"] = "s3://therapy-checkin-artifacts/bundle.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        result = transform(source, {"SkillId": SKILL_ID}, _NoManagedPolicyNames())
+    assert isinstance(result, dict)
+    assert "Transform" not in result
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -320,6 +349,26 @@ def test_outputs(template: dict[str, Any]) -> None:
     outputs = template["Outputs"]
     assert _get_att(outputs["CheckInFunctionArn"]["Value"]) == ("CheckInFunction", "Arn")
     assert outputs["CheckInTableName"]["Value"] == {"Ref": "CheckInTable"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# template.yaml as SAM expands it (what CloudFormation deploys)
+
+
+def test_expanded_template_passes_cfn_lint(expanded: dict[str, Any]) -> None:
+    assert [str(match) for match in lint(json.dumps(expanded))] == []
+
+
+def test_expanded_function_is_invocable_by_the_skill_alone(expanded: dict[str, Any]) -> None:
+    permissions = _resources_of_type(expanded, "AWS::Lambda::Permission")
+    assert len(permissions) == 1
+    (permission,) = permissions.values()
+    assert permission["Properties"] == {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": {"Ref": "CheckInFunction"},
+        "Principal": "alexa-appkit.amazon.com",
+        "EventSourceToken": {"Ref": "SkillId"},
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
