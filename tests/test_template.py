@@ -1,7 +1,9 @@
 """Deployment checks: template.yaml (SAM), infrastructure/fill_endpoint.py and skill-package/skill.json.
 
 Everything here runs offline. The template is read with cfn-lint's YAML loader, which turns the short-form
-tags (!Ref, !GetAtt, !Sub, ...) into their long form ({"Ref": ...}, {"Fn::GetAtt": [...]}, ...).
+tags (!Ref, !GetAtt, !Sub, ...) into their long form ({"Ref": ...}, {"Fn::GetAtt": [...]}, ...). The function's
+permissions are checked on the template as deployed: after the SAM transform (aws-sam-translator), which is where
+SAM adds implicit roles, managed policies and Lambda permissions that the source does not show.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,16 +23,31 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from cfnlint.api import lint_file
+from cfnlint.api import lint, lint_file
 from cfnlint.decode.cfn_yaml import loads
+from samtranslator.translator.transform import transform
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 SKILL_JSON = ROOT / "skill-package" / "skill.json"
 INTERACTION_MODEL = ROOT / "skill-package" / "interactionModels" / "custom" / "en-US.json"
 FILL_ENDPOINT = ROOT / "infrastructure" / "fill_endpoint.py"
+STORAGE = ROOT / "lambda" / "therapy_checkin" / "storage.py"
 
-TABLE_ACTIONS = {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+TABLE_ACTIONS = {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+UNUSED_TABLE_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"}
+LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# Active tracing: Lambda sends the invocation's segments with the function's role. X-Ray defines no resource
+# type for these actions, so "*" is the only Resource they accept.
+XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# Every (action, resource) the function's role grants, resources named "Resource.Attribute" for a Fn::GetAtt.
+# The log group's Arn attribute is arn:...:log-group:/aws/lambda/<stack name>:*, the group and its streams.
+EXPECTED_GRANTS = {
+    *((action, "CheckInTable.Arn") for action in TABLE_ACTIONS),
+    *((action, "CheckInLogGroup.Arn") for action in LOG_ACTIONS),
+    *((action, "*") for action in XRAY_ACTIONS),
+}
+REGION = "us-east-1"
 CLOUDWATCH_RETENTION_DAYS = {
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 }  # fmt: skip
@@ -90,6 +108,67 @@ def _iam_statements(value: Any) -> Iterator[dict[str, Any]]:
             yield from _iam_statements(item)
 
 
+def _resource_name(value: Any) -> str:
+    """A resource as the grant tables name it: "CheckInTable.Arn" for a Fn::GetAtt, a literal as it is."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
+        return ".".join(_get_att(value))
+    return json.dumps(value, sort_keys=True)
+
+
+def _function_role(expanded: dict[str, Any]) -> dict[str, Any]:
+    """The IAM role resource the expanded function runs with."""
+    function = expanded["Resources"]["CheckInFunction"]
+    assert function["Type"] == "AWS::Lambda::Function"
+    role_name, attribute = _get_att(function["Properties"]["Role"])
+    assert attribute == "Arn"
+    role: dict[str, Any] = expanded["Resources"][role_name]
+    assert role["Type"] == "AWS::IAM::Role"
+    return role
+
+
+def _role_statements(expanded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements of the function role's own policies (not its trust policy)."""
+    role = _function_role(expanded)
+    statements: list[dict[str, Any]] = []
+    for policy in role["Properties"].get("Policies", []):
+        statements.extend(_as_list(policy["PolicyDocument"]["Statement"]))
+    return statements
+
+
+def _grants(statements: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(action, resource) for every action and resource the statements allow."""
+    grants: set[tuple[str, str]] = set()
+    for statement in statements:
+        assert statement["Effect"] == "Allow", statement
+        for key in ("NotAction", "NotResource", "Condition"):
+            assert key not in statement, f"{key} in {statement}"
+        for action in _as_list(statement["Action"]):
+            for resource in _as_list(statement["Resource"]):
+                grants.add((str(action), _resource_name(resource)))
+    return grants
+
+
+def _dynamodb_calls_in_storage() -> set[str]:
+    """The IAM actions of the DynamoDB calls storage.py makes: every ``self._client.<method>(``, with boto3's own
+    map from method to operation name (``batch_write_item`` -> ``BatchWriteItem``)."""
+    methods = set(re.findall(r"self\._client\.(\w+)\s*\(", STORAGE.read_text(encoding="utf-8")))
+    assert methods, f"no self._client.<method>( call found in {STORAGE}"
+    client = boto3.client("dynamodb", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    operations = client.meta.method_to_api_mapping
+    assert methods <= set(operations), f"not DynamoDB operations: {sorted(methods - set(operations))}"
+    return {f"dynamodb:{operations[method]}" for method in methods}
+
+
+class _NoManagedPolicyNames:
+    """The translator's managed policy loader, offline. SAM asks it for the ARN of each managed policy a template
+    names by name (the real loader lists them from IAM, which needs an account); this template names none."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
 def _load_fill_endpoint() -> ModuleType:
     spec = importlib.util.spec_from_file_location("fill_endpoint", FILL_ENDPOINT)
     assert spec is not None
@@ -126,6 +205,23 @@ def function(template: dict[str, Any]) -> dict[str, Any]:
     assert list(functions) == ["CheckInFunction"]
     properties: dict[str, Any] = functions["CheckInFunction"]["Properties"]
     return properties
+
+
+@pytest.fixture(scope="module")
+def expanded(template: dict[str, Any]) -> dict[str, Any]:
+    """template.yaml as CloudFormation deploys it: after the SAM transform, implicit resources included.
+
+    ``sam package`` replaces the local CodeUri with the S3 address of the uploaded bundle, the only form the
+    translator accepts, so a stand-in address takes its place. The translator reads the region from boto3.
+    """
+    source = copy.deepcopy(template)
+    source["Resources"]["CheckInFunction"]["Properties"]["CodeUri"] = "s3://therapy-checkin-artifacts/bundle.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        result = transform(source, {"SkillId": SKILL_ID}, _NoManagedPolicyNames())
+    assert isinstance(result, dict)
+    assert "Transform" not in result
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -190,39 +286,11 @@ def test_function_environment(function: dict[str, Any]) -> None:
     assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
 
 
-def test_function_policy_is_exactly_the_four_table_actions(function: dict[str, Any]) -> None:
-    policies = function["Policies"]
-    assert isinstance(policies, list)
-    assert len(policies) == 1
-    (policy,) = policies
-    assert isinstance(policy, dict), "inline statements only: no managed policies or SAM policy templates"
-    assert set(policy) <= {"Version", "Statement"}
-    statements = _as_list(policy["Statement"])
-    assert len(statements) == 1
-    (statement,) = statements
-    assert statement["Effect"] == "Allow"
-    assert set(_as_list(statement["Action"])) == TABLE_ACTIONS
-    assert len(_as_list(statement["Action"])) == len(TABLE_ACTIONS)
-    resources = _as_list(statement["Resource"])
-    assert len(resources) == 1
-    assert _get_att(resources[0]) == ("CheckInTable", "Arn")
-    assert "Condition" not in statement
-    assert "NotAction" not in statement
-    assert "NotResource" not in statement
-
-
-def test_no_wildcard_in_any_iam_statement(template: dict[str, Any]) -> None:
-    statements = list(_iam_statements(template["Resources"]))
-    assert statements, "expected at least the function's policy statement"
-    for statement in statements:
-        for key in ("Action", "NotAction", "Resource", "NotResource"):
-            for text in _strings(statement.get(key, [])):
-                assert "*" not in text, f"wildcard in {key}: {statement}"
-
-
-def test_no_role_or_managed_policy_overrides(function: dict[str, Any]) -> None:
-    assert "Role" not in function
-    assert all(isinstance(policy, dict) for policy in function["Policies"])
+def test_function_runs_with_the_role_declared_beside_it(template: dict[str, Any], function: dict[str, Any]) -> None:
+    """With ``Role`` set, SAM generates no role and ignores ``Policies``: a policy added there would do nothing."""
+    assert _get_att(function["Role"]) == ("CheckInFunctionRole", "Arn")
+    assert "Policies" not in function
+    assert template["Resources"]["CheckInFunctionRole"]["Type"] == "AWS::IAM::Role"
 
 
 def test_table_definition(template: dict[str, Any]) -> None:
@@ -320,6 +388,92 @@ def test_outputs(template: dict[str, Any]) -> None:
     outputs = template["Outputs"]
     assert _get_att(outputs["CheckInFunctionArn"]["Value"]) == ("CheckInFunction", "Arn")
     assert outputs["CheckInTableName"]["Value"] == {"Ref": "CheckInTable"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# template.yaml as SAM expands it (what CloudFormation deploys)
+
+
+def test_expanded_template_passes_cfn_lint(expanded: dict[str, Any]) -> None:
+    assert [str(match) for match in lint(json.dumps(expanded))] == []
+
+
+def test_expanded_function_role_is_lambdas_alone_with_no_managed_policy(expanded: dict[str, Any]) -> None:
+    """Managed policies are the ones SAM adds on its own (AWSLambdaBasicExecutionRole writes to every log group
+    in the account); separate policy resources could add statements to the role from outside."""
+    role = _function_role(expanded)["Properties"]
+    assert role.get("ManagedPolicyArns", []) == []
+    assert "PermissionsBoundary" not in role
+    for policy_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+        assert _resources_of_type(expanded, policy_type) == {}
+    (trust,) = _as_list(role["AssumeRolePolicyDocument"]["Statement"])
+    assert trust["Effect"] == "Allow"
+    assert _as_list(trust["Action"]) == ["sts:AssumeRole"]
+    assert set(trust["Principal"]) == {"Service"}
+    assert _as_list(trust["Principal"]["Service"]) == ["lambda.amazonaws.com"]
+    assert "Condition" not in trust
+
+
+def test_expanded_function_role_grants_exactly_what_the_skill_uses(expanded: dict[str, Any]) -> None:
+    assert _grants(_role_statements(expanded)) == EXPECTED_GRANTS
+
+
+def test_expanded_wildcard_resource_only_for_the_two_xray_actions(expanded: dict[str, Any]) -> None:
+    """Every IAM statement in the deployed template, trust policies included: a "*" anywhere in an action or a
+    resource is allowed once, as the Resource of the statement that holds exactly the two X-Ray actions."""
+    assert expanded["Resources"]["CheckInFunction"]["Properties"]["TracingConfig"] == {"Mode": "Active"}
+    wildcard_statements = []
+    for statement in _iam_statements(expanded["Resources"]):
+        for key in ("NotAction", "NotResource"):
+            assert key not in statement, f"{key} in {statement}"
+        for action in _strings(statement.get("Action", [])):
+            assert "*" not in action, f"wildcard action: {statement}"
+        if any("*" in text for text in _strings(statement.get("Resource", []))):
+            wildcard_statements.append(statement)
+    assert len(wildcard_statements) == 1, wildcard_statements
+    (statement,) = wildcard_statements
+    assert _as_list(statement["Resource"]) == ["*"]
+    assert set(_as_list(statement["Action"])) == XRAY_ACTIONS
+    assert len(_as_list(statement["Action"])) == len(XRAY_ACTIONS)
+
+
+def test_expanded_logs_actions_only_on_the_functions_own_log_group(expanded: dict[str, Any]) -> None:
+    log_grants = {(a, r) for a, r in _grants(_role_statements(expanded)) if a.startswith("logs:")}
+    assert log_grants == {(action, "CheckInLogGroup.Arn") for action in LOG_ACTIONS}
+    # The group is the function's: Lambda's default name for it, and the group its LoggingConfig names.
+    group = expanded["Resources"]["CheckInLogGroup"]
+    assert group["Type"] == "AWS::Logs::LogGroup"
+    assert group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${AWS::StackName}"}
+    function = expanded["Resources"]["CheckInFunction"]["Properties"]
+    assert function["LoggingConfig"] == {"LogGroup": {"Ref": "CheckInLogGroup"}}
+    assert function["FunctionName"] == {"Ref": "AWS::StackName"}
+
+
+def test_expanded_table_actions_exactly_on_the_one_table(expanded: dict[str, Any]) -> None:
+    table_grants = {(a, r) for a, r in _grants(_role_statements(expanded)) if a.startswith("dynamodb:")}
+    assert table_grants == {(action, "CheckInTable.Arn") for action in TABLE_ACTIONS}
+    assert {action for action, _ in table_grants}.isdisjoint(UNUSED_TABLE_ACTIONS)
+    assert list(_resources_of_type(expanded, "AWS::DynamoDB::Table")) == ["CheckInTable"]
+
+
+def test_granted_table_actions_are_the_calls_storage_makes(expanded: dict[str, Any]) -> None:
+    """A new DynamoDB call in storage.py needs its grant here, and a grant no code uses must go."""
+    granted = {action for action, _ in _grants(_role_statements(expanded)) if action.startswith("dynamodb:")}
+    called = _dynamodb_calls_in_storage()
+    assert called - granted == set(), "called by storage.py but not granted"
+    assert granted - called == set(), "granted but never called by storage.py"
+
+
+def test_expanded_function_is_invocable_by_the_skill_alone(expanded: dict[str, Any]) -> None:
+    permissions = _resources_of_type(expanded, "AWS::Lambda::Permission")
+    assert len(permissions) == 1
+    (permission,) = permissions.values()
+    assert permission["Properties"] == {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": {"Ref": "CheckInFunction"},
+        "Principal": "alexa-appkit.amazon.com",
+        "EventSourceToken": {"Ref": "SkillId"},
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
