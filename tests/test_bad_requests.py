@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devtools.envelopes import TEST_SKILL_ID, FakeLambdaContext
+from devtools.envelopes import TEST_SKILL_ID, Device, FakeLambdaContext, envelope, intent_request
 from tests.conftest import table_items
+from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import Mode
 
@@ -251,3 +252,32 @@ def test_not_even_an_envelope_is_refused(fuzz_table: tuple[Handler, Any], event:
     handler, _ = fuzz_table
     with pytest.raises(RequestRefused):
         handler(event, FakeLambdaContext())
+
+
+@pytest.mark.parametrize("user", [None, {}, {"userId": ""}, {"userId": 42}, {"userId": "x" * 5000}])
+@pytest.mark.parametrize("intent", [intents.RATE, intents.DELETE_DATA, intents.RECAP])
+def test_a_request_without_a_user_is_refused_and_nothing_is_stored(
+    fuzz_table: tuple[Handler, Any], user: Any, intent: str
+) -> None:
+    """No request is keyed to a shared stand-in account: without a user ID it is answered calmly and stored nowhere."""
+    handler, client = fuzz_table
+    event = envelope(Device(), intent_request(intent, {"rating": "4"}), "amzn1.echo-api.session.x", {}, True, None)
+    system = event["context"]["System"]
+    if user is None:
+        del system["user"]
+    else:
+        system["user"] = user
+    from therapy_checkin.handler import UNREADABLE_REQUEST_RESPONSE
+
+    before = table_items(client)
+    response = handler(event, FakeLambdaContext())
+    assert response == UNREADABLE_REQUEST_RESPONSE
+    assert table_items(client) == before
+
+
+def test_a_crisis_without_a_user_is_still_answered(fuzz_table: tuple[Handler, Any]) -> None:
+    handler, _ = fuzz_table
+    event = envelope(Device(), intent_request(intents.CRISIS), "amzn1.echo-api.session.x", {}, True, None)
+    del event["context"]["System"]["user"]
+    speech = handler(event, FakeLambdaContext())["response"]["outputSpeech"]["ssml"]
+    assert "988" in speech

@@ -212,13 +212,13 @@ def test_crisis_counts_a_metric_and_is_never_tied_to_the_user_in_logs(
 ) -> None:
     conversation = started(talk)
     before = [json.loads(line) for line in logged()]
-    assert any(record.get("user") for record in before), "other requests carry the pseudonymous user tag"
+    assert any(record.get("mode") for record in before), "other requests say where the conversation was"
     conversation.intent("CrisisIntent")
     records = [json.loads(line) for line in logged()]
     assert any(record.get("CrisisAnswered") == [1.0] for record in records)
     requests = [record for record in records if record.get("message") == "Request"]
     assert [record.get("intent") for record in requests] == ["CrisisIntent"]
-    assert all("user" not in record for record in records)
+    assert all("user" not in record and "mode" not in record for record in records)
     text = json.dumps(records)
     assert "Lifeline" not in text and "988" not in text
 

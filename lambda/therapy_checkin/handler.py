@@ -125,6 +125,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if expected is not None and not is_for_this_skill(event, expected):
         logger.warning("Request refused: not for this skill")
         raise RequestRefused("Skill ID Verification failed")
+    if not has_user(event):
+        # Nobody's data may be keyed to a shared stand-in: answer calmly and store nothing.
+        logger.warning("Request refused: no user ID")
+        return crisis_reply_for_event(event) or UNREADABLE_REQUEST_RESPONSE
     # The SDK's model drops a skill event's body: keep its persistence status for the SkillDisabled handler.
     status = persistence_status.set(persistence_status_of(event))
     try:
@@ -156,6 +160,17 @@ def is_for_this_skill(event: Any, expected: str) -> bool:
         if node is not None or path[0] == "context":
             found.append(node.get("applicationId") if isinstance(node, dict) else None)
     return all(skill_id == expected for skill_id in found)
+
+
+MAX_USER_ID_LENGTH = 4096
+
+
+def has_user(event: Any) -> bool:
+    """The request names the Alexa account it comes from, as every request from Alexa does."""
+    node: Any = event
+    for key in ("context", "System", "user", "userId"):
+        node = node.get(key) if isinstance(node, dict) else None
+    return isinstance(node, str) and 0 < len(node) <= MAX_USER_ID_LENGTH
 
 
 UNREADABLE_REQUEST_RESPONSE: dict[str, Any] = {

@@ -22,17 +22,13 @@ class TurnInterceptor(AbstractRequestInterceptor):
         turn = turn_of(handler_input)
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
-        # That someone asked for crisis help is never tied to who they are, not even by a pseudonym.
-        crisis = intent == intents.CRISIS
-        logger.append_keys(user=None if crisis else turn.user.log_id, locale=turn.speech.locale)
-        logger.info(
-            "Request",
-            extra={
-                "request_type": getattr(request, "object_type", None),
-                "intent": intent,
-                "mode": turn.state.mode.value,
-            },
-        )
+        # No log line carries anything that stands for the user, so nothing in the logs ties one request to
+        # another person's. A crisis request is logged with its intent alone: not even where the user was.
+        logger.append_keys(locale=turn.speech.locale)
+        fields = {"request_type": getattr(request, "object_type", None), "intent": intent}
+        if intent != intents.CRISIS:
+            fields["mode"] = turn.state.mode.value
+        logger.info("Request", extra=fields)
 
 
 class PendingWritesInterceptor(AbstractRequestInterceptor):

@@ -1,7 +1,7 @@
 """Logger, metrics and tracer, created once per process and shared by every request.
 
-Nothing here may carry a rating, an utterance or a raw Alexa ID: log the request type, the intent name,
-the conversation mode and the pseudonymous ``UserKey.log_id``, nothing more.
+Nothing here may carry a rating, an utterance, or anything that stands for the user (not even a pseudonym):
+log the request type, the intent name and the conversation mode, nothing more.
 """
 
 from __future__ import annotations

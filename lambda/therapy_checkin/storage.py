@@ -151,11 +151,6 @@ class UserKey:
         """A one-way fingerprint of this scope, kept in session state so a turn can tell whose state it holds."""
         return pseudonym(f"session:{self.account}:{self.scope}")[:16]
 
-    @property
-    def log_id(self) -> str:
-        """A short, non-reversible handle for correlating log lines of one user."""
-        return pseudonym(f"log:{self.account}:{self.scope}")[:12]
-
 
 @dataclass(frozen=True)
 class Profile:
