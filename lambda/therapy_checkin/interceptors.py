@@ -23,7 +23,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
         # That someone asked for crisis help is never tied to who they are, not even by a pseudonym.
-        crisis = intent == intents.CRISIS
+        crisis = intent in intents.CRISIS_INTENTS
         logger.append_keys(user=None if crisis else turn.user.log_id, locale=turn.speech.locale)
         logger.info(
             "Request",
@@ -38,12 +38,13 @@ class TurnInterceptor(AbstractRequestInterceptor):
 class PendingWritesInterceptor(AbstractRequestInterceptor):
     """Before anything else happens in a turn, store answers that earlier turns could not.
 
-    A crisis request is answered first and touches nothing, so it is never slowed by a struggling table.
+    A request of the crisis family is answered first and touches nothing, so it is never slowed by a struggling table.
     """
 
     def process(self, handler_input: HandlerInput) -> None:
         turn = turn_of(handler_input)
-        if turn.state.pending and not is_intent_name(intents.CRISIS)(handler_input):
+        crisis = any(is_intent_name(name)(handler_input) for name in intents.CRISIS_INTENTS)
+        if turn.state.pending and not crisis:
             flush_pending(turn)
 
 
