@@ -146,7 +146,7 @@ MESSAGES: dict[str, str] = {
     "not_a_rating": "Sorry, I didn't catch a number. Please pick one from one to five. {question}",
     "offer_skip": "That's okay if this one is hard to rate. Would you like to skip it?",
     "reprompt_offer_skip": "Say yes to skip this sign, or give a number from one to five.",
-    "fallback_rating": "Sorry, I didn't catch that. {question}",
+    "fallback_rating": "Let's stay with this one for now. {question}",
     "didnt_catch": "Sorry, I didn't catch that.",
     # Navigation
     "no_previous": "This is the first sign, so there's nothing to go back to. ",
