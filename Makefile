@@ -19,12 +19,13 @@ export SAM_CLI_TELEMETRY := 0
 export PIP_NO_INPUT := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench build setup lint typecheck template-lint pytest clean
+.PHONY: help demo test bench build models setup lint typecheck template-lint pytest clean
 
 help:
 	@echo "make demo    talk to the skill on this machine (options: make demo ARGS='--date 2026-12-07')"
 	@echo "make test    ruff, mypy, cfn-lint and the whole pytest suite"
 	@echo "make bench   cold start, turn latency, memory and cost of a check-in, measured here"
+	@echo "make models  generate the interaction models from interaction-model/ (after editing the source)"
 
 $(VENV_STAMP): requirements-dev.txt lambda/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +67,10 @@ PYTHON_RUNTIME ?= python3.13
 build: $(SAM_STAMP)
 	$(SAM_VENV)/bin/sam build --config-file infrastructure/samconfig.toml
 	$(PYTHON_RUNTIME) -W ignore::SyntaxWarning -m compileall -q --invalidation-mode unchecked-hash .aws-sam/build/CheckInFunction
+
+# The interaction models are generated: edit interaction-model/, then run this and commit both.
+models: $(VENV_STAMP) $(NODE_STAMP)
+	$(PY) -m devtools.build_models
 
 bench: $(VENV_STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/checkin.py $(ARGS)

@@ -156,3 +156,14 @@ def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str
     yield lines
     logger._logger.removeHandler(collect)
     logger.setLevel(previous)
+
+
+CRISIS_FIGURES: list[str] = []
+"""Recognition figures of the crisis family (tests/test_crisis_coverage.py), shown in the run's summary."""
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if CRISIS_FIGURES:
+        terminalreporter.section("crisis recognition (held-out phrasings)")
+        for line in CRISIS_FIGURES:
+            terminalreporter.write_line(line)

@@ -21,6 +21,7 @@ from therapy_checkin.storage import UserKey
 
 Talk = Callable[..., Conversation]
 
+CRISIS_INTENTS = ("EmergencyIntent", "CrisisIntent", "DistressIntent")
 MODEL = Path(__file__).resolve().parent.parent / "skill-package" / "interactionModels" / "custom" / "en-US.json"
 
 NUMBERS = {
@@ -225,37 +226,45 @@ def test_crisis_counts_a_metric_and_is_never_tied_to_the_user_in_logs(
 
 def test_there_are_many_crisis_samples_and_none_collides_with_another_intent() -> None:
     intents = model_intents()
-    crisis = intents["CrisisIntent"]
-    assert len(crisis) >= 40
-    others = {sample.lower(): name for name, samples in intents.items() if name != "CrisisIntent" for sample in samples}
-    assert [sample for sample in crisis if sample.lower() in others] == []
-    assert len({sample.lower() for sample in crisis}) == len(crisis)
-    for sample in crisis:
-        assert re.fullmatch(r"[A-Za-z' ]+", sample), f"spoken words only: {sample!r}"
-        assert not re.search(r"\b(ask|open|launch|tell|talk to)\b", sample), f"reads as a launch phrase: {sample!r}"
-    assert "help" not in {sample.lower() for sample in crisis}
-    assert "I need help right now" in crisis
+    family = {name: intents[name] for name in CRISIS_INTENTS}
+    assert all(len(samples) >= 150 for samples in family.values())
+    others = {sample.lower(): name for name, samples in intents.items() for sample in samples}
+    for name, samples in family.items():
+        assert [sample for sample in samples if others[sample.lower()] != name] == []
+        assert len({sample.lower() for sample in samples}) == len(samples)
+        for sample in samples:
+            assert re.fullmatch(r"[A-Za-z' ]+", sample), f"spoken words only: {sample!r}"
+            assert not re.search(r"\b(ask|open|launch|tell|talk to)\b", sample), f"a launch phrase: {sample!r}"
+    assert "help" not in {sample.lower() for samples in family.values() for sample in samples}
+    assert "I need help right now" in family["EmergencyIntent"]
 
 
-def test_every_crisis_sample_resolves_to_the_crisis_intent() -> None:
+def test_every_crisis_sample_resolves_to_its_own_intent() -> None:
     nlu = pytest.importorskip("devtools.nlu")
     understanding = nlu.understanding("en-US")
-    wrong = {sample: understanding.resolve_in_session(sample).intent for sample in model_intents()["CrisisIntent"]}
-    assert {sample: intent for sample, intent in wrong.items() if intent != "CrisisIntent"} == {}
+    intents = model_intents()
+    wrong = {
+        sample: (name, understanding.resolve_in_session(sample).intent)
+        for name in CRISIS_INTENTS
+        for sample in intents[name]
+        if understanding.resolve_in_session(sample).intent != name
+    }
+    assert wrong == {}
 
 
-def test_no_other_sample_resolves_to_the_crisis_intent_and_help_stays_help() -> None:
+def test_no_other_sample_resolves_to_the_crisis_family_and_help_stays_help() -> None:
     nlu = pytest.importorskip("devtools.nlu")
     understanding = nlu.understanding("en-US")
     for name, samples in model_intents().items():
-        if name == "CrisisIntent":
+        if name in CRISIS_INTENTS:
             continue
         for sample in samples:
             if "{" not in sample:
-                assert understanding.resolve_in_session(sample).intent != "CrisisIntent", sample
+                assert understanding.resolve_in_session(sample).intent not in CRISIS_INTENTS, sample
     assert understanding.resolve_in_session("help").intent == "AMAZON.HelpIntent"
-    assert understanding.resolve_in_session("I need help right now").intent == "CrisisIntent"
-    assert understanding.resolve("ask therapy check in I'm not safe").intent == "CrisisIntent"
+    assert understanding.resolve_in_session("I need help right now").intent == "EmergencyIntent"
+    assert understanding.resolve("ask therapy check in I'm not safe").intent == "EmergencyIntent"
+    assert understanding.resolve("tell therapy check in I feel hopeless").intent == "DistressIntent"
 
 
 def test_crisis_words_said_mid_rating_reach_the_crisis_answer(talk: Talk, dynamodb: Any) -> None:
@@ -266,3 +275,143 @@ def test_crisis_words_said_mid_rating_reach_the_crisis_answer(talk: Talk, dynamo
     heard = nlu.understanding("en-US").resolve_in_session("I don't want to be alive anymore")
     assert_crisis_answer(conversation.intent(heard.intent, **heard.slots))
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 4}]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The answer matches the statement: immediate danger, thoughts of suicide or self-harm, distress
+
+
+def digits_at(spoken: str, number: str) -> int:
+    return spoken.index(f'<say-as interpret-as="digits">{number.split(maxsplit=1)[0]}</say-as>')
+
+
+@pytest.mark.parametrize("locale", sorted(NUMBERS))
+def test_immediate_danger_hears_the_emergency_number_first_then_the_line(
+    talk: Talk, dynamodb: Any, locale: str
+) -> None:
+    line, groups, emergency = NUMBERS[locale]
+    conversation = started(talk, Device(locale=locale))
+    reply = conversation.intent("EmergencyIntent")
+    assert reply.ends_session and "reprompt" not in reply.response
+    spoken = ssml(reply)
+    slow = re.search(r'<prosody rate="slow">(.*?)</prosody>', spoken)
+    assert slow is not None, "the numbers are said slowly"
+    emergency_digits = f'<say-as interpret-as="digits">{emergency}</say-as>'
+    assert slow.group(1).count(emergency_digits) == 2, "the emergency number, twice"
+    assert digits_at(spoken, emergency) < digits_at(spoken, line), "the emergency number comes first"
+    assert all(f'<say-as interpret-as="digits">{group}</say-as>' in slow.group(1) for group in groups)
+    assert reply.speech.startswith("Thank you for telling me.")
+    assert LINE_NAMES[locale] in reply.speech
+    card = reply.card
+    assert card is not None and "<" not in card["content"]
+    assert card["content"].index(emergency) < card["content"].index(f"{LINE_NAMES[locale]} at any hour")
+
+
+def test_thoughts_of_suicide_still_hear_the_line_first(talk: Talk, dynamodb: Any) -> None:
+    spoken = ssml(started(talk).intent("CrisisIntent"))
+    assert digits_at(spoken, "988") < digits_at(spoken, "911")
+
+
+def test_distress_mid_rating_hears_the_line_gently_then_yes_picks_the_check_in_up(talk: Talk, dynamodb: Any) -> None:
+    conversation = started(talk)
+    conversation.rate(3)
+    reply = conversation.intent("DistressIntent")
+    assert not reply.ends_session and reply.reprompt, "the session stays open with a question"
+    assert reply.speech.startswith("I'm sorry things feel so heavy.")
+    assert reply.speech.endswith("Would you like to keep going?")
+    slow = re.search(r'<prosody rate="slow">(.*?)</prosody>', ssml(reply))
+    assert slow is not None and slow.group(1).count('<say-as interpret-as="digits">988</say-as>') == 2
+    assert '<say-as interpret-as="digits">911</say-as>' in slow.group(1)
+    assert reply.card is not None and "988" in reply.card["content"] and "<" not in reply.card["content"]
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3}]
+    resumed = conversation.intent("AMAZON.YesIntent")
+    assert resumed.speech.startswith("Picking up where you left off. Sign two of twelve")
+    conversation.rate(4)
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3, "perspective": 4}]
+
+
+def test_distress_before_any_check_in_offers_to_start_and_no_ends_kindly(talk: Talk, dynamodb: Any) -> None:
+    first = talk()
+    assert not first.intent("DistressIntent").ends_session
+    assert first.intent("AMAZON.YesIntent").speech.startswith("Let's begin. Sign one of twelve")
+    second = talk()
+    second.intent("DistressIntent")
+    declined = second.intent("AMAZON.NoIntent")
+    assert declined.ends_session
+    assert ratings_in_table(dynamodb) == {}
+
+
+def test_distress_and_immediate_danger_are_answered_in_every_mode_with_the_table_down(
+    talk: Talk, dynamodb: Any, table_down: _DeadClient
+) -> None:
+    for mode in Mode:
+        distress = talk()
+        distress.session_id, distress.attributes = "amzn1.echo-api.session.crisis", state_in(mode, distress.device)
+        reply = distress.intent("DistressIntent")
+        assert not reply.ends_session and reply.reprompt, mode
+        assert "988" in reply.speech
+        offer = Mode.OFFER_RESUME if mode in (Mode.RATING, Mode.CHANGING, Mode.OFFER_RESUME) else Mode.OFFER_START
+        assert distress.attributes["mode"] == offer.value, mode
+        assert distress.attributes["index"] == 3, "the place in the check-in is kept"
+        assert distress.attributes.get("pending"), "an answer still waiting to be stored is kept"
+
+        emergency = talk()
+        emergency.session_id, emergency.attributes = "amzn1.echo-api.session.crisis", state_in(mode, emergency.device)
+        reply = emergency.intent("EmergencyIntent")
+        assert reply.ends_session and digits_at(ssml(reply), "911") < digits_at(ssml(reply), "988"), mode
+    assert table_down.calls == [], "these answers never wait on the table"
+
+
+@pytest.mark.parametrize("intent", ["EmergencyIntent", "DistressIntent"])
+def test_every_answer_of_the_family_survives_a_failing_hook_and_an_unreadable_envelope(
+    talk: Talk, dynamodb: Any, handler: Any, monkeypatch: pytest.MonkeyPatch, intent: str
+) -> None:
+    from therapy_checkin.interceptors import TurnInterceptor
+
+    conversation = started(talk)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("simulated failure before any handler ran")
+
+    monkeypatch.setattr(TurnInterceptor, "process", broken)
+    reply = conversation.intent(intent)
+    assert reply.ends_session and "988" in reply.speech and "911" in reply.speech
+    monkeypatch.undo()
+
+    event = envelope(Device(locale="en-GB"), intent_request(intent), "amzn1.echo-api.session.x", {}, True)
+    event["request"]["intent"]["slots"] = {"junk": 5}
+    result = handler(event, FakeLambdaContext())
+    assert result["response"]["shouldEndSession"] is True
+    spoken = result["response"]["outputSpeech"]["ssml"]
+    assert '<say-as interpret-as="digits">116</say-as>' in spoken and "988" not in spoken
+
+
+@pytest.mark.parametrize("intent", ["EmergencyIntent", "DistressIntent"])
+def test_no_answer_of_the_family_is_tied_to_the_user_in_logs(
+    talk: Talk, dynamodb: Any, logged: Callable[[], list[str]], intent: str
+) -> None:
+    conversation = started(talk)
+    logged()  # what the start of the check-in logged
+    conversation.intent(intent)
+    records = [json.loads(line) for line in logged()]
+    requests = [record for record in records if record.get("message") == "Request"]
+    assert [record.get("intent") for record in requests] == [intent]
+    assert all("user" not in record for record in records)
+    assert any(record.get("CrisisAnswered") == [1.0] for record in records)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("I took too many pills", "EmergencyIntent"),
+        ("I keep thinking about ending my life", "CrisisIntent"),
+        ("I feel hopeless", "DistressIntent"),
+    ],
+)
+def test_words_said_mid_rating_reach_the_fitting_answer(talk: Talk, dynamodb: Any, said: str, intent: str) -> None:
+    nlu = pytest.importorskip("devtools.nlu")
+    conversation = started(talk)
+    heard = nlu.understanding("en-US").resolve_in_session(said)
+    assert heard.intent == intent
+    reply = conversation.intent(heard.intent, **heard.slots)
+    assert reply.ends_session == (intent != "DistressIntent")

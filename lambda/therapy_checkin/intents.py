@@ -19,7 +19,9 @@ SIGN_NAME: Final = "SignNameIntent"
 RECAP: Final = "RecapIntent"
 LAST_WEEK_RECAP: Final = "LastWeekRecapIntent"
 TREND: Final = "TrendIntent"
+EMERGENCY: Final = "EmergencyIntent"
 CRISIS: Final = "CrisisIntent"
+DISTRESS: Final = "DistressIntent"
 DELETE_DATA: Final = "DeleteDataIntent"
 SET_PASSCODE: Final = "SetPasscodeIntent"
 REMOVE_PASSCODE: Final = "RemovePasscodeIntent"
@@ -45,6 +47,10 @@ STOP_INTENTS: Final = (STOP, CANCEL, PAUSE, NAVIGATE_HOME)
 RECAP_INTENTS: Final = (RECAP, LAST_WEEK_RECAP, TREND)
 """Every intent that asks to hear past answers."""
 
+CRISIS_INTENTS: Final = (EMERGENCY, CRISIS, DISTRESS)
+"""The crisis family, most urgent first: immediate danger, thoughts of suicide or self-harm, distress.
+Where each phrasing belongs is decided in interaction-model/en/crisis.yaml."""
+
 # Slots.
 RATING_SLOT: Final = "rating"
 SIGN_SLOT: Final = "sign"
@@ -62,7 +68,9 @@ HANDLED_INTENTS: Final = frozenset(
         RECAP,
         LAST_WEEK_RECAP,
         TREND,
+        EMERGENCY,
         CRISIS,
+        DISTRESS,
         DELETE_DATA,
         SET_PASSCODE,
         REMOVE_PASSCODE,

@@ -26,7 +26,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
         # another person's. A crisis request is logged with its intent alone: not even where the user was.
         logger.append_keys(locale=turn.speech.locale)
         fields = {"request_type": getattr(request, "object_type", None), "intent": intent}
-        if intent != intents.CRISIS:
+        if intent not in intents.CRISIS_INTENTS:
             fields["mode"] = turn.state.mode.value
         logger.info("Request", extra=fields)
 
@@ -34,12 +34,13 @@ class TurnInterceptor(AbstractRequestInterceptor):
 class PendingWritesInterceptor(AbstractRequestInterceptor):
     """Before anything else happens in a turn, store answers that earlier turns could not.
 
-    A crisis request is answered first and touches nothing, so it is never slowed by a struggling table.
+    A request of the crisis family is answered first and touches nothing, so it is never slowed by a struggling table.
     """
 
     def process(self, handler_input: HandlerInput) -> None:
         turn = turn_of(handler_input)
-        if turn.state.pending and not is_intent_name(intents.CRISIS)(handler_input):
+        crisis = any(is_intent_name(name)(handler_input) for name in intents.CRISIS_INTENTS)
+        if turn.state.pending and not crisis:
             flush_pending(turn)
 
 

@@ -208,3 +208,25 @@ def test_help_keeps_the_users_place(state: str, alexa: OpenAlexa, local_skill: L
     assert repeated.intent == "AMAZON.RepeatIntent"
     assert_waits_for_answer(repeated)
     assert repeated.reply.reprompt == arrived.reply.reprompt, "still waiting for the same answer"
+
+
+def test_crisis_words_by_voice_get_the_fitting_answer_and_the_check_in_goes_on(
+    alexa: OpenAlexa, local_skill: LocalSkill
+) -> None:
+    """Said mid-check-in: distress keeps the session and "yes" resumes at the same sign; immediate danger ends
+    it with the emergency number first. Nothing already answered is lost."""
+    client = alexa()
+    open_and_start(client)
+    rate(client, 4)
+    distress = client.utter("I feel like a burden to everyone")
+    assert distress.intent == "DistressIntent"
+    assert_waits_for_answer(distress)
+    assert "988" in distress.reply.speech
+    resumed = client.utter("yes")
+    assert asks_sign(resumed, 1)
+    rate(client, 2)
+    emergency = client.utter("I have taken too many pills")
+    assert emergency.intent == "EmergencyIntent"
+    assert emergency.reply.ends_session
+    assert emergency.reply.speech.index("911") < emergency.reply.speech.index("988")
+    assert stored_ratings(local_skill, client.user_id) == {"connection": 4, "perspective": 2}

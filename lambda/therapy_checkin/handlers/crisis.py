@@ -1,9 +1,16 @@
-"""Someone says they are not safe: a calm, short answer with the locale's crisis line, then the session ends.
+"""Someone says they are not safe, or are struggling: an answer that fits what they said, with the locale's numbers.
 
-This answer must come whatever else is going on, so it depends on as little as possible: the handler is
-registered first and answers in every mode; it reads only the request (never the table, never the session),
-and an exception handler of its own gives the same answer if anything at all failed on the way. The unfinished
-check-in is left exactly as it was stored, so the user can pick it up another time.
+Three intents, three answers (where each phrasing belongs is decided in interaction-model/en/crisis.yaml):
+
+- immediate danger (EmergencyIntent): the emergency number first, then the crisis line; the session ends;
+- thoughts of suicide or self-harm (CrisisIntent): the crisis line, and the emergency number; the session ends;
+- distress (DistressIntent): the crisis line, said gently, then an offer to go on; the session stays open, and
+  "yes" picks the check-in up where it was.
+
+These answers must come whatever else is going on, so they depend on as little as possible: the handler is
+registered first and answers in every mode; it reads only the request (never the table), and an exception
+handler of its own gives an answer if anything at all failed on the way. The unfinished check-in is left
+exactly as it was stored, so the user can pick it up another time.
 """
 
 from __future__ import annotations
@@ -13,14 +20,16 @@ import contextlib
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
-from ask_sdk_core.utils import is_intent_name
+from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from therapy_checkin import intents
 from therapy_checkin.observability import count, logger
+from therapy_checkin.session import Mode
 from therapy_checkin.speech import Speech, speech_for
 from therapy_checkin.speech.crisis import CrisisLine, crisis_line
+from therapy_checkin.turn import turn_of
 
 GROUP_PAUSE = '<break time="300ms"/>'
 SENTENCE_PAUSE = '<break time="600ms"/>'
@@ -66,39 +75,148 @@ def crisis_card(speech: Speech, line: CrisisLine) -> str:
     )
 
 
-def crisis_response(handler_input: HandlerInput) -> Response:
-    """Build the crisis answer from the request alone, on a fresh response."""
-    locale = getattr(handler_input.request_envelope.request, "locale", None)
+def emergency_speech(speech: Speech, line: CrisisLine) -> str:
+    """Immediate danger: the emergency number first and twice, then the crisis line, all said slowly."""
+    emergency = spoken_number(line.emergency)
+    numbers = " ".join(
+        (
+            speech("emergency_call", emergency=emergency),
+            speech("emergency_repeat", emergency=emergency),
+            SENTENCE_PAUSE,
+            speech("emergency_line", name=line.name, how=line.how.capitalize(), number=spoken_number(line.number)),
+        )
+    )
+    return " ".join(
+        (
+            speech("emergency_heard"),
+            SENTENCE_PAUSE,
+            f'<prosody rate="slow">{numbers}</prosody>',
+            SENTENCE_PAUSE,
+            speech("emergency_limits"),
+        )
+    )
+
+
+def emergency_card(speech: Speech, line: CrisisLine) -> str:
+    return "\n".join(
+        (
+            speech("emergency_heard"),
+            speech("emergency_call", emergency=line.emergency),
+            speech("emergency_line", name=line.name, how=line.how.capitalize(), number=line.number),
+        )
+    )
+
+
+def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> str:
+    """Distress: a kind word, the crisis line said slowly, then (when the session stays open) the offer."""
+    numbers = " ".join(
+        (
+            speech("distress_line", name=line.name, how=line.how.capitalize(), number=spoken_number(line.number)),
+            speech("crisis_repeat", number=spoken_number(line.number)),
+            SENTENCE_PAUSE,
+            speech("distress_emergency", emergency=spoken_number(line.emergency)),
+        )
+    )
+    parts = [speech("distress_heard"), SENTENCE_PAUSE, f'<prosody rate="slow">{numbers}</prosody>']
+    if offer:
+        parts += [SENTENCE_PAUSE, speech("distress_offer")]
+    return " ".join(parts)
+
+
+def distress_card(speech: Speech, line: CrisisLine) -> str:
+    return "\n".join(
+        (
+            speech("distress_heard"),
+            speech("distress_line", name=line.name, how=line.how.capitalize(), number=line.number),
+            speech("distress_emergency", emergency=line.emergency),
+        )
+    )
+
+
+def closing_answer(intent: str | None, locale: str | None) -> tuple[str, str, str]:
+    """(speech, card title, card text) of the answer that ends the session, for any intent of the family.
+
+    Distress gets its own gentle words here too, without the offer: this is what is said when the session
+    cannot be kept (an error on the way, an envelope the SDK could not read)."""
     speech, line = speech_for(locale), crisis_line(locale)
+    if intent == intents.EMERGENCY:
+        return emergency_speech(speech, line), speech("crisis_card_title"), emergency_card(speech, line)
+    if intent == intents.DISTRESS:
+        return distress_speech(speech, line, offer=False), speech("distress_card_title"), distress_card(speech, line)
+    return crisis_speech(speech, line), speech("crisis_card_title"), crisis_card(speech, line)
+
+
+def crisis_intent_of(handler_input: HandlerInput) -> str | None:
+    """The crisis-family intent of this request, or None for anything else (never raises)."""
+    try:
+        if not is_request_type("IntentRequest")(handler_input):
+            return None
+        name = get_intent_name(handler_input)
+    except Exception:  # noqa: BLE001 - a request too broken to read is not answered here
+        return None
+    return name if name in intents.CRISIS_INTENTS else None
+
+
+def _locale(handler_input: HandlerInput) -> str | None:
+    locale = getattr(handler_input.request_envelope.request, "locale", None)
+    return locale if isinstance(locale, str) else None
+
+
+def crisis_response(handler_input: HandlerInput, intent: str | None = None) -> Response:
+    """The answer that ends the session, built from the request alone, on a fresh response."""
+    text, title, card = closing_answer(intent or crisis_intent_of(handler_input), _locale(handler_input))
     with contextlib.suppress(Exception):
         count("CrisisAnswered")
     handler_input.response_builder = ResponseFactory()
     return (
-        handler_input.response_builder.speak(crisis_speech(speech, line))
-        .set_card(SimpleCard(speech("crisis_card_title"), crisis_card(speech, line)))
+        handler_input.response_builder.speak(text)
+        .set_card(SimpleCard(title, card))
         .set_should_end_session(True)
         .response
     )
 
 
+def distress_response(handler_input: HandlerInput) -> Response:
+    """The gentle answer, then an offer to go on: "yes" resumes the check-in, or starts it.
+
+    Only the conversation mode changes (from the session, never the table): mid-sign it becomes the offer to
+    resume at the same sign; elsewhere, the offer to start, which resumes an unfinished week too."""
+    locale = _locale(handler_input)
+    speech, line = speech_for(locale), crisis_line(locale)
+    with contextlib.suppress(Exception):
+        count("CrisisAnswered")
+    state = turn_of(handler_input).state
+    if state.asking_sign:
+        state.mode = Mode.OFFER_RESUME
+    elif state.mode is not Mode.OFFER_RESUME:
+        state.mode = Mode.OFFER_START
+    return (
+        handler_input.response_builder.speak(distress_speech(speech, line, offer=True))
+        .ask(speech("reprompt_distress_offer"))
+        .set_card(SimpleCard(speech("distress_card_title"), distress_card(speech, line)))
+        .response
+    )
+
+
 class CrisisHandler(AbstractRequestHandler):
-    """ "I want to hurt myself", "I'm not safe", ...: the crisis answer, in every mode."""
+    """ "I took too many pills", "I want to hurt myself", "I feel hopeless": the fitting answer, in every mode."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.CRISIS)(handler_input)
+        return crisis_intent_of(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return crisis_response(handler_input)
+        intent = crisis_intent_of(handler_input)
+        if intent == intents.DISTRESS:
+            return distress_response(handler_input)
+        return crisis_response(handler_input, intent)
 
 
 class CrisisErrorHandler(AbstractExceptionHandler):
-    """If anything failed while a crisis request was handled (an interceptor, a response hook), answer anyway."""
+    """If anything failed while a crisis-family request was handled (an interceptor, a response hook), answer
+    anyway, and end the session: nothing that just failed is trusted to carry it on."""
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        try:
-            return is_intent_name(intents.CRISIS)(handler_input)
-        except Exception:  # noqa: BLE001 - a request too broken to read goes to the general error handler
-            return False
+        return crisis_intent_of(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         logger.error("Crisis request hit an error; answered anyway", extra={"error_type": type(exception).__name__})
@@ -106,24 +224,24 @@ class CrisisErrorHandler(AbstractExceptionHandler):
 
 
 def crisis_reply_for_event(event: object) -> dict[str, object] | None:
-    """The crisis answer for a raw event the SDK could not read at all, or None if it is not a crisis request.
+    """The answer for a raw crisis-family event the SDK could not read at all, or None for any other event.
 
     Used by ``lambda_handler`` as its last resort, so not even a malformed envelope can swallow it.
     """
     request = event.get("request") if isinstance(event, dict) else None
     intent = request.get("intent") if isinstance(request, dict) else None
-    if not isinstance(intent, dict) or intent.get("name") != intents.CRISIS:
+    name = intent.get("name") if isinstance(intent, dict) else None
+    if name not in intents.CRISIS_INTENTS:
         return None
     locale = request.get("locale") if isinstance(request, dict) else None
-    locale = locale if isinstance(locale, str) else None
-    speech, line = speech_for(locale), crisis_line(locale)
+    text, title, card = closing_answer(name, locale if isinstance(locale, str) else None)
     with contextlib.suppress(Exception):
         count("CrisisAnswered")
     return {
         "version": "1.0",
         "response": {
-            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{crisis_speech(speech, line)}</speak>"},
-            "card": {"type": "Simple", "title": speech("crisis_card_title"), "content": crisis_card(speech, line)},
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{text}</speak>"},
+            "card": {"type": "Simple", "title": title, "content": card},
             "shouldEndSession": True,
         },
     }

@@ -1,0 +1,237 @@
+"""Generate every interaction model (``skill-package/interactionModels/custom/<locale>.json``) from one source.
+
+    python -m devtools.build_models          # write the models
+    python -m devtools.build_models --check  # exit 1 if a checked-in model differs from what the source gives
+
+The source lives in ``interaction-model/``: ``structure.yaml`` holds what every language shares (intents, slots,
+slot types, model configuration); each language has a folder of words (``en/samples.yaml`` for the ordinary
+intents, ``en/crisis.yaml``, the reviewed crisis grammar). Templates use alexa-utterances syntax and are
+expanded by npm ``alexa-utterances`` (``devtools/expand_utterances.js``), so the model Alexa gets is exactly
+the reviewed grammar, spelled out.
+
+A locale is data: an entry in :data:`LOCALES` naming its language folder, plus an optional
+``interaction-model/<language>/<locale>.yaml`` with its own spellings (``spellings: {word: word}``) and extra
+samples (``samples: {Intent: [template]}``). Output is deterministic (samples de-duplicated and sorted), and the
+generator refuses a model that puts one sample in two intents or exceeds the limits below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from devtools.nlu import normalise
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = ROOT / "interaction-model"
+MODEL_DIR = ROOT / "skill-package" / "interactionModels" / "custom"
+EXPANDER = Path(__file__).with_name("expand_utterances.js")
+
+
+@dataclass(frozen=True)
+class LocaleSource:
+    """Where a locale's words come from."""
+
+    language: str
+    """The folder under ``interaction-model/`` with the language's samples and crisis grammar."""
+
+
+LOCALES: dict[str, LocaleSource] = {
+    "en-US": LocaleSource(language="en"),
+}
+"""Every locale the generator writes: the one place to add a locale."""
+
+# Alexa's interaction model limits, with room to spare (see README "Where the interaction model comes from").
+MAX_INTENTS = 250
+MAX_SAMPLES_PER_INTENT = 2_000
+MAX_SAMPLE_CHARACTERS = 200
+MAX_SLOT_VALUES = 50_000
+MAX_MODEL_BYTES = 1_000_000
+
+SLOT = re.compile(r"\{(\w+)\}")
+SOURCE_SLOT = re.compile(r"\{-\|(\w+)\}")
+
+
+class ModelError(Exception):
+    """The source gives a model Alexa would refuse, or one that is ambiguous."""
+
+
+def _yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def expand(parts: Mapping[str, list[str]], intents: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Expand templates with npm alexa-utterances: {intent: [sample, ...]} in the expander's order."""
+    request = {"parts": [[name, templates] for name, templates in parts.items()], "intents": intents}
+    try:
+        finished = subprocess.run(
+            ["node", str(EXPANDER)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            timeout=60,
+        )
+    except FileNotFoundError as error:
+        raise ModelError("node is needed to expand the sample templates (Node.js 20 or newer)") from error
+    except subprocess.CalledProcessError as error:
+        raise ModelError(f"the expander failed (run npm ci?): {error.stderr.strip()}") from error
+    result: dict[str, list[str]] = json.loads(finished.stdout)
+    return result
+
+
+def sample_key(sample: str, slot_types: Mapping[str, str]) -> str:
+    """A sample as Alexa hears it: case and punctuation ignored, slots of one type interchangeable."""
+    typed = SLOT.sub(lambda found: f" SLOT{slot_types.get(found.group(1), '?')} ", sample)
+    return " ".join(word if word.startswith("SLOT") else normalise(word) for word in typed.split())
+
+
+def respell(sample: str, spellings: Mapping[str, str]) -> str:
+    """A locale's own spelling of each word ("counselor" → "counsellor"), leaving slots alone."""
+    if not spellings:
+        return sample
+    return " ".join(spellings.get(word, word) for word in sample.split())
+
+
+def tidy(samples: list[str], slot_types: Mapping[str, str]) -> list[str]:
+    """One copy of each sample (as Alexa hears it), in a stable order."""
+    kept: dict[str, str] = {}
+    for sample in samples:
+        text = " ".join(sample.split())
+        kept.setdefault(sample_key(text, slot_types), text)
+    return sorted(kept.values(), key=lambda text: (text.lower(), text))
+
+
+def build_model(locale: str) -> dict[str, Any]:
+    """The interaction model for one locale, as the JSON document Alexa takes."""
+    source = LOCALES[locale]
+    structure = _yaml(SOURCE_DIR / "structure.yaml")
+    language_dir = SOURCE_DIR / source.language
+    words = _yaml(language_dir / "samples.yaml")
+    crisis = _yaml(language_dir / "crisis.yaml")
+    overlay_path = language_dir / f"{locale}.yaml"
+    overlay = _yaml(overlay_path) if overlay_path.exists() else {}
+    spellings: dict[str, str] = dict(overlay.get("spellings") or {})
+
+    intent_names = [intent["name"] for intent in structure["intents"]]
+    templates: dict[str, list[str]] = {name: [] for name in intent_names}
+    for origin in (words["samples"], crisis["intents"], overlay.get("samples") or {}):
+        for name, listed in origin.items():
+            if name not in templates:
+                raise ModelError(f"samples for {name}, which structure.yaml does not declare")
+            templates[name].extend(listed or [])
+    expanded = expand(crisis.get("parts") or {}, templates)
+
+    intents: list[dict[str, Any]] = []
+    owners: dict[str, str] = {}
+    clashes: list[str] = []
+    for declared in structure["intents"]:
+        name = declared["name"]
+        slots: dict[str, str] = dict(declared.get("slots") or {})
+        raw = [SOURCE_SLOT.sub(r"{\1}", respell(sample, spellings)) for sample in expanded.get(name, [])]
+        samples = tidy(raw, slots)
+        unexpanded = [sample for sample in samples if set(SLOT.findall(sample)) - set(slots) or "|" in sample]
+        if unexpanded:
+            raise ModelError(f"{locale}: {name} has samples with unknown slots or unexpanded parts: {unexpanded[:5]}")
+        for sample in samples:
+            key = sample_key(sample, slots)
+            if owners.setdefault(key, name) != name:
+                clashes.append(f"{sample!r} in {owners[key]} and {name}")
+        entry: dict[str, Any] = {"name": name}
+        if not name.startswith("AMAZON."):
+            entry["slots"] = [{"name": slot, "type": slot_type} for slot, slot_type in slots.items()]
+        entry["samples"] = samples
+        intents.append(entry)
+    if clashes:
+        raise ModelError(f"{locale}: samples in two intents: {', '.join(clashes[:20])}")
+
+    types = []
+    for type_name, value_ids in structure["types"].items():
+        values = words["types"][type_name]
+        if list(values) != list(value_ids):
+            raise ModelError(f"{locale}: the values of {type_name} differ from structure.yaml")
+        types.append(
+            {
+                "name": type_name,
+                "values": [
+                    {
+                        "id": value_id,
+                        "name": {
+                            "value": respell(values[value_id]["value"], spellings),
+                            "synonyms": [respell(synonym, spellings) for synonym in values[value_id]["synonyms"]],
+                        },
+                    }
+                    for value_id in value_ids
+                ],
+            }
+        )
+    model = {
+        "interactionModel": {
+            "languageModel": {"invocationName": words["invocationName"], "intents": intents, "types": types},
+            "modelConfiguration": structure["modelConfiguration"],
+        }
+    }
+    check_limits(locale, model)
+    return model
+
+
+def model_text(model: Mapping[str, Any]) -> str:
+    """The model as it is checked in: two-space indents, one trailing newline."""
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def check_limits(locale: str, model: Mapping[str, Any]) -> None:
+    language = model["interactionModel"]["languageModel"]
+    problems = []
+    if len(language["intents"]) > MAX_INTENTS:
+        problems.append(f"{len(language['intents'])} intents")
+    for intent in language["intents"]:
+        if len(intent["samples"]) > MAX_SAMPLES_PER_INTENT:
+            problems.append(f"{intent['name']} has {len(intent['samples'])} samples")
+        problems += [f"{sample!r} is too long" for sample in intent["samples"] if len(sample) > MAX_SAMPLE_CHARACTERS]
+    slot_values = sum(
+        1 + len(value["name"]["synonyms"]) for slot_type in language["types"] for value in slot_type["values"]
+    )
+    if slot_values > MAX_SLOT_VALUES:
+        problems.append(f"{slot_values} slot values and synonyms")
+    size = len(model_text(model).encode("utf-8"))
+    if size > MAX_MODEL_BYTES:
+        problems.append(f"{size} bytes")
+    if problems:
+        raise ModelError(f"{locale}: beyond the interaction model limits: {'; '.join(problems)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the checked-in models; write nothing")
+    options = parser.parse_args(argv)
+    stale = []
+    for locale in LOCALES:
+        text = model_text(build_model(locale))
+        path = MODEL_DIR / f"{locale}.json"
+        if options.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path.relative_to(ROOT)))
+            continue
+        path.write_text(text, encoding="utf-8")
+        intents = json.loads(text)["interactionModel"]["languageModel"]["intents"]
+        samples = sum(len(intent["samples"]) for intent in intents)
+        print(f"{path.relative_to(ROOT)}: {samples} samples, {len(text.encode('utf-8'))} bytes")
+    if stale:
+        print(f"out of date (run make models): {', '.join(stale)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
