@@ -1,5 +1,6 @@
 """The optional recap passcode: set and confirmed by voice, kept only as a slow salted hash, asked before any
-recap or trend, locked for fifteen minutes after three wrong tries, and never needed for a check-in."""
+recap or trend, locked after three wrong tries (fifteen minutes, then an hour, then a day) by the server's clock,
+never needed for a check-in, and, when forgotten, an honest way out instead of a loop."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
 from tests.conftest import MONDAY_NOON, ratings_in_table, table_items
-from therapy_checkin.domain.passcode import SALT_BYTES, SCRYPT_N, SCRYPT_P, SCRYPT_R, hash_passcode, parse_code
+from therapy_checkin.domain.passcode import (
+    SALT_BYTES,
+    SCRYPT_N,
+    SCRYPT_P,
+    SCRYPT_R,
+    PasscodeHash,
+    hash_passcode,
+    parse_code,
+)
 
 Talk = Callable[..., Conversation]
 
@@ -23,6 +32,27 @@ SPOKEN_CODE = "four eight two one"
 WRONG = "1379"
 ASKED = "Your recaps are protected. What's your passcode?"
 PROTECTED = "Your recap is protected by your passcode. To hear it, say: how am I doing."
+
+
+class ServerClock:
+    """The skill's server clock (``therapy_checkin.clock.server_now``), moved by the test, never by sleeping."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def server_clock(monkeypatch: pytest.MonkeyPatch) -> ServerClock:
+    """Server time starts where the conversations' request time starts, and moves only when a test says so."""
+    clock = ServerClock(MONDAY_NOON)
+    monkeypatch.setattr("therapy_checkin.clock.server_now", clock)
+    return clock
 
 
 def set_passcode(conversation: Conversation, code: str = CODE) -> Reply:
@@ -80,7 +110,10 @@ def test_setting_a_passcode_stores_only_a_slow_salted_hash(talk: Talk, dynamodb:
     """ "Alexa, ask therapy check in to set a passcode", as the very first request."""
     conversation = talk()
     ask = conversation.intent("SetPasscodeIntent")
-    assert ask.speech == "Let's set a passcode for your recaps. Please say four digits you'll remember."
+    assert ask.speech == (
+        "Let's set a passcode for your recaps. Please say four digits you'll remember, but not a PIN you use "
+        "anywhere else."
+    )
     assert ask.reprompt and not ask.ends_session
     again = conversation.intent("PasscodeIntent", code=CODE)
     assert again.speech == "Thanks. Please say it once more to confirm."
@@ -226,7 +259,9 @@ def test_last_week_and_trends_wait_for_the_passcode(talk: Talk, dynamodb: Any) -
     assert which.speech.startswith("Which sign would you like to hear about?")
 
 
-def test_three_wrong_tries_lock_recaps_for_fifteen_minutes_but_not_check_ins(talk: Talk, dynamodb: Any) -> None:
+def test_three_wrong_tries_lock_recaps_for_fifteen_minutes_but_not_check_ins(
+    talk: Talk, dynamodb: Any, server_clock: ServerClock
+) -> None:
     conversation = rated(with_passcode(talk), 3)
     conversation.intent("RecapIntent")
     first = conversation.intent("PasscodeIntent", code=WRONG)
@@ -234,15 +269,20 @@ def test_three_wrong_tries_lock_recaps_for_fifteen_minutes_but_not_check_ins(tal
     second = conversation.intent("PasscodeIntent", code="0000")
     assert second.speech == "That's not it. You can try once more. What's your passcode?"
     third = conversation.intent("PasscodeIntent", code="9999")
-    assert third.speech.startswith("That wasn't it either, so recaps are locked for fifteen minutes.")
+    assert third.speech.startswith(
+        "That wasn't it either, so recaps are locked for fifteen minutes. Your check-ins still work as usual. "
+        "If you've forgotten it, just say: I forgot my passcode."
+    )
     assert "Sign two of twelve" in third.speech, "the check-in carries on"
     assert not third.ends_session
-    assert datetime.fromisoformat(profile(dynamodb)["passcodeLockedUntil"]) == MONDAY_NOON + timedelta(minutes=15)
+    stored = profile(dynamodb)
+    assert int(stored["passcodeFailures"]) == 3 and "passcodeRound" not in stored
+    assert datetime.fromisoformat(stored["passcodeLastTry"]) == MONDAY_NOON
     assert "Sign three of twelve" in conversation.rate(5).speech
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3, "perspective": 5}]
     conversation.intent("AMAZON.StopIntent")
 
-    conversation.advance(minutes=1)
+    server_clock.advance(minutes=1)
     locked = conversation.intent("RecapIntent")
     assert locked.speech.startswith("Recaps are locked for now, after too many tries. Please try again in about")
     assert "about 14 minutes" in locked.speech
@@ -251,12 +291,100 @@ def test_three_wrong_tries_lock_recaps_for_fifteen_minutes_but_not_check_ins(tal
     assert "Sign three of twelve" in rated(conversation).history[-1].speech, "a new session can still check in"
     conversation.intent("AMAZON.StopIntent")
 
-    conversation.advance(minutes=13, seconds=59)
+    server_clock.advance(minutes=13, seconds=59)
     assert "about a minute" in conversation.intent("RecapIntent").speech
-    conversation.advance(seconds=1)
+    server_clock.advance(seconds=1)
     assert_asks_passcode(conversation.intent("RecapIntent"))
     assert_is_recap(conversation.intent("PasscodeIntent", code=CODE))
-    assert "passcodeLockedUntil" not in profile(dynamodb) and "passcodeFailures" not in profile(dynamodb)
+    assert not {"passcodeFailures", "passcodeLastTry", "passcodeRound"} & set(profile(dynamodb))
+
+
+def three_wrong(conversation: Conversation) -> Reply:
+    """Ask for a recap in a new session and get the passcode wrong three times; the last reply."""
+    conversation.end_session()
+    conversation.intent("RecapIntent")
+    for wrong in (WRONG, "0000", "9999"):
+        last = conversation.intent("PasscodeIntent", code=wrong)
+    return last
+
+
+def assert_locked_for(reply: Reply, length: str) -> None:
+    assert reply.speech.startswith(f"That wasn't it either, so recaps are locked for {length}.")
+    assert "Your check-ins still work as usual." in reply.speech
+
+
+def test_each_locked_round_in_a_row_locks_longer_until_the_right_passcode(
+    talk: Talk, dynamodb: Any, server_clock: ServerClock
+) -> None:
+    """Fifteen minutes, then an hour, then a day for every further round: 9 guesses the first day, then 3."""
+    conversation = rated(with_passcode(talk), 3)
+    assert_locked_for(three_wrong(conversation), "fifteen minutes")
+    server_clock.advance(minutes=15)
+    assert_locked_for(three_wrong(conversation), "an hour")
+    assert int(profile(dynamodb)["passcodeRound"]) == 1 and int(profile(dynamodb)["passcodeFailures"]) == 3
+
+    server_clock.advance(minutes=59)
+    early = conversation.intent("RecapIntent")
+    assert early.speech.startswith("Recaps are locked for now") and "about a minute" in early.speech
+    server_clock.advance(minutes=1)
+    assert_locked_for(three_wrong(conversation), "a day")
+    server_clock.advance(hours=23)
+    assert "about an hour" in conversation.intent("RecapIntent").speech
+    server_clock.advance(hours=1)
+    assert_locked_for(three_wrong(conversation), "a day")
+    assert int(profile(dynamodb)["passcodeRound"]) == 3
+
+    server_clock.advance(hours=1)
+    waiting = conversation.intent("RecapIntent")
+    assert "about 23 hours" in waiting.speech
+    server_clock.advance(hours=23)
+    conversation.intent("RecapIntent")
+    assert_is_recap(conversation.intent("PasscodeIntent", code=CODE))
+    assert not {"passcodeFailures", "passcodeLastTry", "passcodeRound"} & set(profile(dynamodb))
+    assert_locked_for(three_wrong(conversation), "fifteen minutes")  # the right passcode reset the escalation
+
+
+def test_the_lock_follows_the_server_clock_not_the_time_a_request_claims(
+    talk: Talk, dynamodb: Any, server_clock: ServerClock
+) -> None:
+    conversation = rated(with_passcode(talk), 3)
+    three_wrong(conversation)
+    conversation.end_session()
+    conversation.advance(days=2)  # requests now claim to be sent two days later
+    claimed = conversation.intent("RecapIntent")
+    assert claimed.speech.startswith("Recaps are locked for now") and "about 15 minutes" in claimed.speech
+    conversation.advance(days=-2)
+    conversation.intent("RemovePasscodeIntent")
+    assert "passcode" in profile(dynamodb)
+    server_clock.advance(minutes=15)
+    assert_asks_passcode(conversation.intent("RecapIntent"))
+    assert_is_recap(conversation.intent("PasscodeIntent", code=CODE))
+
+
+def test_a_replayed_passcode_question_dated_later_is_refused_uncompared(
+    talk: Talk, dynamodb: Any, server_clock: ServerClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The passcode question's session, sent again after the lock with a later timestamp: refused, and the digits
+    are never compared."""
+    conversation = rated(with_passcode(talk), 3)
+    conversation.end_session()
+    asked = conversation.intent("RecapIntent").attributes
+    assert asked["mode"] == "passcode_for_recap"
+    three_wrong(conversation)
+    conversation.end_session()
+
+    compared: list[str] = []
+
+    def matches(self: PasscodeHash, code: str) -> bool:
+        compared.append(code)
+        return True
+
+    monkeypatch.setattr(PasscodeHash, "matches", matches)
+    conversation.session_id, conversation.attributes = "amzn1.echo-api.session.replayed", asked
+    conversation.advance(days=1)
+    refused = conversation.intent("PasscodeIntent", code=CODE)
+    assert refused.speech.startswith("Recaps are locked for now") and "about 15 minutes" in refused.speech
+    assert compared == [] and int(profile(dynamodb)["passcodeFailures"]) == 3
 
 
 def test_wrong_tries_count_across_sessions(talk: Talk, dynamodb: Any) -> None:
@@ -410,3 +538,85 @@ def test_a_device_without_a_voice_profile_and_one_with_have_separate_passcodes(t
     person = talk(Device(user_id=account, person_id="amzn1.ask.person.ALEX"))
     assert person.intent("RecapIntent").speech.startswith("There's nothing to recap yet.")
     assert_asks_passcode(shared.intent("RecapIntent"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# "I forgot my passcode"
+
+FORGOT = (
+    "I'm sorry. A passcode can't be recovered or reset by voice, because I can't be sure who's speaking. "
+    "Your check-ins still work. Deleting your data starts fresh, without a passcode. "
+    "Would you like to delete your data and start fresh?"
+)
+
+
+def assert_offers_fresh_start(reply: Reply) -> None:
+    assert reply.speech == FORGOT
+    assert reply.reprompt == "Would you like to delete your data and start fresh?"
+    assert not reply.ends_session
+
+
+def test_forgetting_the_passcode_when_asked_for_it_offers_a_fresh_start_and_no_carries_on(
+    talk: Talk, dynamodb: Any
+) -> None:
+    conversation = rated(with_passcode(talk), 2, 4)
+    conversation.intent("RecapIntent")
+    conversation.intent("PasscodeIntent", code=WRONG)
+    before = profile(dynamodb)
+    assert_offers_fresh_start(conversation.intent("ForgotPasscodeIntent"))
+    assert conversation.intent("AMAZON.HelpIntent").speech == "Would you like to delete your data and start fresh?"
+    kept = conversation.intent("AMAZON.NoIntent")
+    assert kept.speech.startswith("Okay. Nothing has changed, and your check-ins still work. Sign three of twelve")
+    assert not kept.ends_session
+    assert "Sign four of twelve" in conversation.rate(5).speech
+    assert profile(dynamodb)["passcode"] == before["passcode"] and int(profile(dynamodb)["passcodeFailures"]) == 1
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2, "perspective": 4, "relationships": 5}]
+
+
+def test_a_fresh_start_goes_through_the_usual_delete_confirmation(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("AMAZON.StopIntent")
+    assert_offers_fresh_start(conversation.intent("ForgotPasscodeIntent"))
+    confirm = conversation.intent("AMAZON.YesIntent")
+    assert confirm.speech == (
+        "This deletes all your check-ins, ratings, and settings, and it can't be undone. Shall I delete everything?"
+    )
+    assert table_items(dynamodb) != [], "nothing is deleted before the confirmation"
+    declined = conversation.intent("AMAZON.NoIntent")
+    assert declined.speech.startswith("Okay, I haven't deleted anything.") and declined.ends_session
+    assert "passcode" in profile(dynamodb)
+
+    conversation.intent("ForgotPasscodeIntent")
+    conversation.intent("AMAZON.YesIntent")
+    deleted = conversation.intent("AMAZON.YesIntent")
+    assert deleted.speech.startswith("Done. I've deleted all your check-ins") and deleted.ends_session
+    assert table_items(dynamodb) == []
+    again = conversation.launch()
+    assert "Welcome to Therapy Check-In" in again.speech
+    conversation.intent("AMAZON.YesIntent")
+    conversation.rate(3)
+    recap = conversation.intent("RecapIntent")
+    assert "got a rating" in recap.speech, "no passcode any more"
+
+
+def test_forgetting_works_while_locked_and_in_the_middle_of_setting_one(
+    talk: Talk, dynamodb: Any, server_clock: ServerClock
+) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    three_wrong(conversation)
+    assert_offers_fresh_start(conversation.intent("ForgotPasscodeIntent"))
+    assert conversation.intent("AMAZON.NoIntent").speech.startswith("Okay. Nothing has changed")
+
+    newcomer = talk()
+    newcomer.launch()
+    nothing = newcomer.intent("ForgotPasscodeIntent")
+    assert nothing.speech.startswith(
+        "That's okay. You don't have a passcode set, so there's nothing to remember. Would you like to start"
+    )
+    newcomer.intent("SetPasscodeIntent")
+    newcomer.intent("PasscodeIntent", code=CODE)
+    over = newcomer.intent("ForgotPasscodeIntent")
+    assert over.speech == "That's okay. Let's start over. Please say four digits you'll remember."
+    assert "passcodeDraft" not in over.attributes
+    newcomer.intent("PasscodeIntent", code=WRONG)
+    assert newcomer.intent("PasscodeIntent", code=WRONG).speech.startswith("Your passcode is set.")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from therapy_checkin import clock
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.session import PendingRecap
 from therapy_checkin.storage import PasscodeGuard, StorageUnavailable, passcode_guard
@@ -98,7 +99,7 @@ def past_answers(turn: Turn, then: PendingRecap) -> PastAnswers:
     """
     guard = guard_of(turn)
     if guard.passcode is not None and not turn.state.recap_unlocked:
-        if guard.locked(turn.now):
+        if guard.locked(clock.server_now()):
             raise RecapsLocked(guard.locked_until)
         raise PasscodeNeeded(then)
     return _open(turn, guard)

@@ -42,6 +42,8 @@ from therapy_checkin.handlers.menu import (
     RepeatHandler,
 )
 from therapy_checkin.handlers.passcode import (
+    ForgotPasscodeHandler,
+    FreshStartAnswerHandler,
     PasscodeDeclineHandler,
     PasscodeEntryHandler,
     PasscodeGateHandler,
@@ -72,7 +74,9 @@ def build_skill_handler() -> Any:
         CrisisHandler(),
         SkillDisabledHandler(),
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
-        # handlers: four digits may arrive as RateIntent.
+        # handlers: four digits may arrive as RateIntent. A forgotten passcode is heard in every mode.
+        ForgotPasscodeHandler(),
+        FreshStartAnswerHandler(),
         ConfirmDeleteHandler(),
         PasscodeEntryHandler(),
         PasscodeDeclineHandler(),

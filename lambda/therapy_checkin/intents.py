@@ -26,6 +26,7 @@ DELETE_DATA: Final = "DeleteDataIntent"
 SET_PASSCODE: Final = "SetPasscodeIntent"
 REMOVE_PASSCODE: Final = "RemovePasscodeIntent"
 PASSCODE: Final = "PasscodeIntent"
+FORGOT_PASSCODE: Final = "ForgotPasscodeIntent"
 
 # Amazon's built-in intents.
 YES: Final = "AMAZON.YesIntent"
@@ -75,6 +76,7 @@ HANDLED_INTENTS: Final = frozenset(
         SET_PASSCODE,
         REMOVE_PASSCODE,
         PASSCODE,
+        FORGOT_PASSCODE,
         YES,
         NO,
         HELP,

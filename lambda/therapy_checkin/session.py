@@ -84,12 +84,14 @@ class Mode(str, Enum):
     CONFIRM_PASSCODE = "confirm_passcode"
     PASSCODE_FOR_RECAP = "passcode_for_recap"
     PASSCODE_TO_REMOVE = "passcode_to_remove"
+    OFFER_FRESH_START = "offer_fresh_start"
+    """The passcode was forgotten: offered to delete the data and start fresh."""
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
 ASKING_A_SIGN = (Mode.RATING, Mode.CHANGING)
 PASSCODE_MODES = (Mode.SET_PASSCODE, Mode.CONFIRM_PASSCODE, Mode.PASSCODE_FOR_RECAP, Mode.PASSCODE_TO_REMOVE)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, Mode.OFFER_FRESH_START)
 
 
 class RecapRequest(str, Enum):

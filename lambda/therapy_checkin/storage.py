@@ -3,7 +3,7 @@
 Key design (one table, defined in ``template.yaml``)::
 
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
-    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, wrong tries, lock
+    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds
     sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week: r_<sign> ratings, skipped set, timestamps
 
 ``scope`` is ``A`` for the account, or ``P<sha256 of the voice profile ID>`` when Alexa recognises who is
@@ -24,13 +24,13 @@ import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from therapy_checkin.domain.checkin import WeekAnswers
-from therapy_checkin.domain.passcode import PasscodeHash
+from therapy_checkin.domain.passcode import LOCK_DURATIONS, MAX_FAILURES, PasscodeHash, lock_duration
 from therapy_checkin.domain.signs import is_sign
 
 if TYPE_CHECKING:
@@ -213,7 +213,13 @@ def _streak_update(streak: int | None) -> tuple[str, dict[str, Any]]:
 
 PASSCODE_ATTRIBUTE = "passcode"
 PASSCODE_FAILURES_ATTRIBUTE = "passcodeFailures"
-PASSCODE_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
+"""Tries counted in the current round (each counted before its digits are compared)."""
+PASSCODE_LAST_TRY_ATTRIBUTE = "passcodeLastTry"
+"""When the latest counted try came (server time, UTC): a full round is locked for a while after it."""
+PASSCODE_ROUND_ATTRIBUTE = "passcodeRound"
+"""Full rounds in a row before the current one (absent: none), which sets how long the next lock lasts."""
+LEGACY_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
+"""Written by earlier versions; removed whenever the passcode attributes are cleared."""
 BATCH_WRITE_LIMIT = 25
 """DynamoDB's maximum number of requests in one BatchWriteItem."""
 BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4)
@@ -222,21 +228,35 @@ BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4)
 
 @dataclass(frozen=True)
 class PasscodeGuard:
-    """A profile's passcode (its hash only), wrong tries since the last right one, and any lock on recaps."""
+    """A profile's passcode (its hash only), the tries counted in this round, and the rounds before it."""
 
     passcode: PasscodeHash | None = None
     failures: int = 0
-    locked_until: datetime | None = None
+    rounds: int = 0
+    """Full rounds in a row before this one, since the last right passcode."""
+    last_try: datetime | None = None
+
+    @property
+    def locked_until(self) -> datetime | None:
+        """When the lock of a full round ends (``None`` while the round still has tries)."""
+        if self.failures < MAX_FAILURES or self.last_try is None:
+            return None
+        return self.last_try + lock_duration(self.rounds)
 
     def locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
+        """Whether recaps are locked at ``now``, which must be the server's clock (:mod:`therapy_checkin.clock`)."""
+        until = self.locked_until
+        return until is not None and now < until
 
 
 def passcode_guard(profile: Profile | None) -> PasscodeGuard:
     """Read the passcode attributes of a profile item; anything malformed counts as absent."""
     if profile is None:
         return PasscodeGuard()
-    attributes = profile.attributes
+    return _guard_from_attributes(profile.attributes)
+
+
+def _guard_from_attributes(attributes: Mapping[str, Any]) -> PasscodeGuard:
     passcode: PasscodeHash | None = None
     stored = attributes.get(PASSCODE_ATTRIBUTE, {}).get("M")
     if isinstance(stored, Mapping):
@@ -249,13 +269,22 @@ def passcode_guard(profile: Profile | None) -> PasscodeGuard:
                 p=_number(stored["p"]),
                 algorithm=str(stored["alg"]["S"]),
             )
-    failures = 0
+    failures = rounds = 0
     with contextlib.suppress(KeyError, TypeError, ValueError):
         failures = _number(attributes[PASSCODE_FAILURES_ATTRIBUTE])
-    locked_until: datetime | None = None
     with contextlib.suppress(KeyError, TypeError, ValueError):
-        locked_until = datetime.fromisoformat(attributes[PASSCODE_LOCKED_UNTIL_ATTRIBUTE]["S"])
-    return PasscodeGuard(passcode=passcode, failures=failures, locked_until=locked_until)
+        rounds = _number(attributes[PASSCODE_ROUND_ATTRIBUTE])
+    last_try: datetime | None = None
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        last_try = datetime.fromisoformat(attributes[PASSCODE_LAST_TRY_ATTRIBUTE]["S"])
+    if last_try is not None and last_try.tzinfo is None:
+        last_try = None
+    return PasscodeGuard(passcode=passcode, failures=failures, rounds=rounds, last_try=last_try)
+
+
+def _utc(moment: datetime) -> dict[str, str]:
+    """A server time as stored for the lock: UTC, to the second, so stored times compare as strings."""
+    return _iso(moment.astimezone(UTC))
 
 
 def _passcode_item(passcode: PasscodeHash) -> dict[str, Any]:
@@ -415,48 +444,95 @@ class CheckInStore:
 
     # The recap passcode: attributes of the profile item, each change one UpdateItem.
 
+    _CLEARED = (
+        f"{PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LAST_TRY_ATTRIBUTE}, {PASSCODE_ROUND_ATTRIBUTE}, "
+        f"{LEGACY_LOCKED_UNTIL_ATTRIBUTE}"
+    )
+
     def save_passcode(self, user: UserKey, passcode: PasscodeHash, now: datetime) -> None:
-        """Store a new passcode's hash (never the digits) and clear any earlier wrong tries or lock."""
+        """Store a new passcode's hash (never the digits) and clear any earlier tries or lock."""
         self._update_profile(
             user,
-            f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now "
-            f"REMOVE {PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LOCKED_UNTIL_ATTRIBUTE}",
+            f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now REMOVE {self._CLEARED}",
             {":code": _passcode_item(passcode), ":now": _iso(now)},
         )
 
     def remove_passcode(self, user: UserKey, now: datetime) -> None:
         self._update_profile(
-            user,
-            f"SET updatedAt = :now "
-            f"REMOVE {PASSCODE_ATTRIBUTE}, {PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LOCKED_UNTIL_ATTRIBUTE}",
-            {":now": _iso(now)},
+            user, f"SET updatedAt = :now REMOVE {PASSCODE_ATTRIBUTE}, {self._CLEARED}", {":now": _iso(now)}
         )
 
-    def record_passcode_failure(self, user: UserKey, now: datetime) -> int:
-        """Count one wrong passcode; returns the count since the last right one (kept across sessions)."""
+    def reserve_passcode_try(self, user: UserKey, now: datetime) -> PasscodeGuard | None:
+        """Count one try before its digits are compared; ``None`` when none may be made (locked, or no passcode).
+
+        The count is a conditional write, so of many guesses sent at once only as many as the round has left
+        are let through, whatever order they arrive in, and a try that is never finished (a timeout) still
+        counts. Returns the profile as the write left it: the passcode to compare with, and the count.
+        ``now`` is the server's clock.
+        """
+        for attempt in (self._try_in_round, self._try_in_new_round, self._try_in_round):
+            try:
+                return attempt(user, now)
+            except self._client.exceptions.ConditionalCheckFailedException:
+                continue  # the round is full, or a new one was just opened by another guess: look again
+        return None
+
+    def _try_in_round(self, user: UserKey, now: datetime) -> PasscodeGuard:
+        """One more try in the current round, while it has tries left."""
+        return self._reserve(
+            user,
+            f"SET {PASSCODE_LAST_TRY_ATTRIBUTE} = :now, updatedAt = :now ADD {PASSCODE_FAILURES_ATTRIBUTE} :one",
+            f"attribute_exists({PASSCODE_ATTRIBUTE}) AND "
+            f"(attribute_not_exists({PASSCODE_FAILURES_ATTRIBUTE}) OR {PASSCODE_FAILURES_ATTRIBUTE} < :limit)",
+            {":now": _utc(now), ":one": {"N": "1"}, ":limit": {"N": str(MAX_FAILURES)}},
+        )
+
+    def _try_in_new_round(self, user: UserKey, now: datetime) -> PasscodeGuard:
+        """The first try of a new round, once the lock of the full one has ended (its length set by the rounds
+        before it, all in this one condition, so nothing read earlier can be out of date)."""
+        values: dict[str, Any] = {":now": _utc(now), ":one": {"N": "1"}, ":limit": {"N": str(MAX_FAILURES)}}
+        ended = []
+        for rounds, duration in enumerate(LOCK_DURATIONS):
+            values[f":r{rounds}"] = {"N": str(rounds)}
+            values[f":open{rounds}"] = _utc(now - duration)
+            last = rounds == len(LOCK_DURATIONS) - 1
+            which = f"{PASSCODE_ROUND_ATTRIBUTE} {'>=' if last else '='} :r{rounds}"
+            if rounds == 0:
+                which = f"(attribute_not_exists({PASSCODE_ROUND_ATTRIBUTE}) OR {which})"
+            ended.append(f"({which} AND {PASSCODE_LAST_TRY_ATTRIBUTE} <= :open{rounds})")
+        return self._reserve(
+            user,
+            f"SET {PASSCODE_FAILURES_ATTRIBUTE} = :one, {PASSCODE_LAST_TRY_ATTRIBUTE} = :now, updatedAt = :now "
+            f"ADD {PASSCODE_ROUND_ATTRIBUTE} :one",
+            f"attribute_exists({PASSCODE_ATTRIBUTE}) AND {PASSCODE_FAILURES_ATTRIBUTE} >= :limit AND "
+            f"({' OR '.join(ended)})",
+            values,
+        )
+
+    def _reserve(self, user: UserKey, update: str, condition: str, values: dict[str, Any]) -> PasscodeGuard:
         response = self._client.update_item(
             TableName=self._table,
             Key=self._profile_key(user),
-            UpdateExpression=f"SET updatedAt = :now ADD {PASSCODE_FAILURES_ATTRIBUTE} :one",
-            ExpressionAttributeValues={":now": _iso(now), ":one": {"N": "1"}},
-            ReturnValues="UPDATED_NEW",
+            UpdateExpression=update,
+            ConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
         )
-        return _number(response.get("Attributes", {}).get(PASSCODE_FAILURES_ATTRIBUTE, {"N": "1"}))
+        return _guard_from_attributes(response.get("Attributes", {}))
 
-    def lock_passcode(self, user: UserKey, until: datetime, now: datetime) -> None:
-        """Lock recaps until ``until``; the count of wrong tries starts again after the lock."""
-        self._update_profile(
-            user,
-            f"SET {PASSCODE_LOCKED_UNTIL_ATTRIBUTE} = :until, updatedAt = :now REMOVE {PASSCODE_FAILURES_ATTRIBUTE}",
-            {":until": _iso(until), ":now": _iso(now)},
+    def load_passcode_guard(self, user: UserKey) -> PasscodeGuard:
+        """The passcode attributes as they are now (a strongly consistent read of the profile item)."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=self._profile_key(user),
+            ProjectionExpression=f"{PASSCODE_ATTRIBUTE}, {self._CLEARED}",
+            ConsistentRead=True,
         )
+        return _guard_from_attributes(response.get("Item", {}))
 
     def clear_passcode_failures(self, user: UserKey, now: datetime) -> None:
-        self._update_profile(
-            user,
-            f"SET updatedAt = :now REMOVE {PASSCODE_FAILURES_ATTRIBUTE}, {PASSCODE_LOCKED_UNTIL_ATTRIBUTE}",
-            {":now": _iso(now)},
-        )
+        """The right passcode was given: forget the tries and the rounds, so the next lock is short again."""
+        self._update_profile(user, f"SET updatedAt = :now REMOVE {self._CLEARED}", {":now": _iso(now)})
 
     def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
         self._client.update_item(

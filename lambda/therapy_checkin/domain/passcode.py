@@ -1,9 +1,31 @@
 """The recap passcode: four spoken digits, kept only as a salted, deliberately slow hash.
 
-Four digits are only ten thousand possibilities, so the hash alone could never protect them against someone
-holding the table; what protects a passcode is that it is never stored or logged, that the hash costs tens of
-milliseconds each (scrypt), and that three wrong tries lock recaps for fifteen minutes. The parameters are
-stored with each hash, so they can be raised later without breaking existing passcodes.
+Four digits are only ten thousand possibilities, so what protects a passcode against guessing by voice is the
+lock, not the hash. Each round allows three tries; a full round locks recaps for fifteen minutes, the next full
+round for an hour, and every round after that for a day, until the right passcode resets the escalation. Each
+try is counted on the table *before* the digits are compared (see ``CheckInStore.reserve_passcode_try``), so
+guesses sent at the same moment cannot slip past the count. The lock is judged by the server's clock
+(:mod:`therapy_checkin.clock`), never by the time a request claims.
+
+Guesses per day, at most: with the old rule (three tries, then fifteen minutes, forever) 3 x 96 = **288**.
+Now 9 on the first day (3 + 3 after fifteen minutes + 3 after an hour) and **3 a day** after that: trying all
+ten thousand codes takes about nine years instead of five weeks.
+
+**Why no pepper** (a secret key kept outside the table, mixed into every hash): someone holding a copy of the
+table can try all ten thousand codes against one hash offline, and did so here in 419 s on one core of a
+shared two-core machine (42 ms a try; about 20 ms a try on an idle core, so minutes, and seconds with more
+cores). A pepper would stop that. But the same copy holds every rating beside the hash, in the clear: the
+passcode guards recaps from others at a shared speaker, not the table from its readers (that is IAM and KMS).
+A pepper would protect only one thing, a passcode also used elsewhere, and it would cost: a secret that
+CloudFormation cannot create (SSM SecureString; standard parameters and throughput are free, KMS decrypts
+$0.03 per 10,000) or $0.40 a month plus $0.05 per 10,000 calls (Secrets Manager); a second AWS client built
+on the first passcode turn of a cold start (60 to 250 ms measured here, before the network call); IAM for
+one more resource; a new way for recaps to fail when that service throttles or is down; and a secret that
+cannot be rotated without every user setting their passcode again, whose loss voids every passcode. So the
+skill asks for four digits not used anywhere else, and PRIVACY.md says why, instead.
+
+The scrypt parameters are stored with each hash, so they can be raised later without breaking existing
+passcodes.
 """
 
 from __future__ import annotations
@@ -27,7 +49,18 @@ DIGEST_BYTES = 32
 CODE_LENGTH = 4
 
 MAX_FAILURES = 3
-LOCK_DURATION = timedelta(minutes=15)
+"""Tries in one round; the try that fills a round, if wrong, locks recaps."""
+LOCK_DURATIONS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=24))
+"""How long the first, second, and every later full round in a row locks recaps."""
+MAX_GUESSES_PER_DAY = MAX_FAILURES * 3
+"""The most tries in any 24 hours: three rounds (the first two locks are shorter than a day together); after
+the first day, three a day."""
+
+
+def lock_duration(rounds_before: int) -> timedelta:
+    """The lock that follows a full round, after ``rounds_before`` full rounds in a row."""
+    return LOCK_DURATIONS[min(max(rounds_before, 0), len(LOCK_DURATIONS) - 1)]
+
 
 _DIGIT_WORDS = {
     "zero": "0",

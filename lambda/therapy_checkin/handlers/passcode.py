@@ -3,8 +3,10 @@
 Check-ins never need it: anyone may answer this week's signs, but hearing how the weeks went needs the four
 digits once per session. The digits are never stored, logged, echoed or kept in the session: between "say
 it" and "say it again" the session holds only the first entry's salted hash. Three wrong tries lock recaps
-(and removing the passcode) for fifteen minutes; the count and the lock live on the profile item, so a new
-session cannot start the count again.
+(and removing the passcode) for fifteen minutes, then an hour, then a day (see
+:mod:`therapy_checkin.domain.passcode`). Each try is counted on the profile item before it is compared, so a
+new session, or many guesses at once, cannot start the count again. "I forgot my passcode" is answered
+honestly: it cannot be recovered by voice, check-ins still work, and deleting the data starts fresh.
 
 Alexa may hear four digits as either ``PasscodeIntent`` (``code``) or ``RateIntent`` (``rating``), so while a
 passcode is being asked both are read, and these handlers are registered before the rating handler.
@@ -13,7 +15,7 @@ passcode is being asked both are read, and these handlers are registered before 
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -21,8 +23,8 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from therapy_checkin import intents
-from therapy_checkin.domain.passcode import LOCK_DURATION, MAX_FAILURES, PasscodeHash, hash_passcode, parse_code
+from therapy_checkin import clock, intents
+from therapy_checkin.domain.passcode import MAX_FAILURES, PasscodeHash, hash_passcode, lock_duration, parse_code
 from therapy_checkin.gate import PasscodeNeeded, RecapsLocked, guard_of
 from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
 from therapy_checkin.handlers.recap import answer_trend, ask_which_sign, recap_reply
@@ -30,6 +32,7 @@ from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question,
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
 from therapy_checkin.session import DETOURS, PASSCODE_MODES, Mode, PasscodeDraft, PendingRecap, RecapRequest
+from therapy_checkin.storage import PasscodeGuard
 from therapy_checkin.turn import TURN_KEY, Turn, turn_of
 
 
@@ -40,10 +43,32 @@ def _heard_code(handler_input: HandlerInput) -> str | None:
 
 
 def _wait(turn: Turn, locked_until: datetime | None) -> str:
-    minutes = max(1, math.ceil(((locked_until or turn.now) - turn.now).total_seconds() / 60))
+    """How long until the lock ends, by the server's clock, rounded up: "about 14 minutes", "about 3 hours"."""
+    now = clock.server_now()
+    minutes = max(1, math.ceil(((locked_until or now) - now).total_seconds() / 60))
     if minutes == 1:
         return turn.speech("wait_minute")
-    return turn.speech("wait_minutes", count=turn.speech.number(minutes))
+    if minutes < 60:
+        return turn.speech("wait_minutes", count=turn.speech.number(minutes))
+    hours = math.ceil(minutes / 60)
+    if hours == 1:
+        return turn.speech("wait_hour")
+    return turn.speech("wait_hours", count=turn.speech.number(hours))
+
+
+_LOCK_LENGTHS = {
+    timedelta(minutes=15): "lock_fifteen_minutes",
+    timedelta(hours=1): "lock_hour",
+    timedelta(hours=24): "lock_day",
+}
+
+
+def _lock_length(turn: Turn, duration: timedelta) -> str:
+    """A lock's length in words: "fifteen minutes", "an hour", "a day" (any other length in minutes)."""
+    key = _LOCK_LENGTHS.get(duration)
+    if key is not None:
+        return turn.speech(key)
+    return turn.speech("lock_minutes", count=turn.speech.number(int(duration.total_seconds() // 60)))
 
 
 def _carry_on(handler_input: HandlerInput, message: str) -> Response:
@@ -101,7 +126,7 @@ class RemovePasscodeHandler(AbstractRequestHandler):
         guard = guard_of(turn)
         if guard.passcode is None:
             return _carry_on(handler_input, turn.speech("passcode_none"))
-        if guard.locked(turn.now):
+        if guard.locked(clock.server_now()):
             return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
         start_detour(handler_input, Mode.PASSCODE_TO_REMOVE)
         return reply(handler_input, turn.speech("passcode_to_remove"), turn.speech("reprompt_passcode"))
@@ -186,40 +211,64 @@ def _second_entry(handler_input: HandlerInput, code: str) -> Response:
 
 
 def _check(handler_input: HandlerInput, code: str) -> Response:
-    """The passcode, asked before a recap or before removing it. Wrong tries count, and three lock."""
+    """The passcode, asked before a recap or before removing it.
+
+    The try is counted on the table first, and only a counted try is compared: a full round is locked whatever
+    the digits, and the right passcode then clears the count.
+    """
     turn = turn_of(handler_input)
-    removing = turn.state.mode is Mode.PASSCODE_TO_REMOVE
+    now = clock.server_now()
     guard = guard_of(turn)
-    if guard.locked(turn.now):
-        return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
+    if guard.locked(now):
+        return _locked(handler_input, guard)
     if guard.passcode is None:
-        # Removed meanwhile (another device): nothing to check, and nothing is unlocked by it.
-        leave_detour(handler_input)
-        if removing:
-            return come_back(handler_input, turn.speech("passcode_none"))
-        pending, turn.state.pending_recap = turn.state.pending_recap, None
-        return _answer_recap(handler_input, pending)
-    if guard.passcode.matches(code):
-        if guard.failures or guard.locked_until:
-            turn.store.clear_passcode_failures(turn.user, turn.now)
-        if removing:
-            turn.store.remove_passcode(turn.user, turn.now)
-            count("PasscodeRemoved")
-            turn.state.recap_guarded = False
-            return come_back(handler_input, turn.speech("passcode_removed"))
-        turn.state.recap_unlocked = True
-        pending, turn.state.pending_recap = turn.state.pending_recap, None
-        leave_detour(handler_input)
-        return _answer_recap(handler_input, pending)
-    failures = turn.store.record_passcode_failure(turn.user, turn.now)
-    if failures >= MAX_FAILURES:
-        turn.store.lock_passcode(turn.user, turn.now + LOCK_DURATION, turn.now)
+        return _no_passcode(handler_input)
+    counted = turn.store.reserve_passcode_try(turn.user, now)
+    if counted is None:
+        # Refused: locked meanwhile (other guesses), or the passcode was removed on another device.
+        latest = turn.store.load_passcode_guard(turn.user)
+        return _no_passcode(handler_input) if latest.passcode is None else _locked(handler_input, latest)
+    if counted.passcode is not None and counted.passcode.matches(code):
+        turn.store.clear_passcode_failures(turn.user, now)
+        return _unlocked(handler_input)
+    if counted.failures >= MAX_FAILURES:
         count("PasscodeLocked")
-        return _carry_on(handler_input, turn.speech("passcode_locked_now"))
-    remaining = MAX_FAILURES - failures
+        length = _lock_length(turn, lock_duration(counted.rounds))
+        return _carry_on(handler_input, turn.speech("passcode_locked_now", length=length))
+    remaining = MAX_FAILURES - counted.failures
     if remaining == 1:
         return _ask_again(handler_input, turn.speech("passcode_wrong_last"))
     return _ask_again(handler_input, turn.speech("passcode_wrong", remaining=turn.speech.number(remaining)))
+
+
+def _locked(handler_input: HandlerInput, guard: PasscodeGuard) -> Response:
+    turn = turn_of(handler_input)
+    return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
+
+
+def _no_passcode(handler_input: HandlerInput) -> Response:
+    """The passcode was removed meanwhile (another device): nothing to check, and nothing is unlocked by it."""
+    turn = turn_of(handler_input)
+    removing = turn.state.mode is Mode.PASSCODE_TO_REMOVE
+    leave_detour(handler_input)
+    if removing:
+        return come_back(handler_input, turn.speech("passcode_none"))
+    pending, turn.state.pending_recap = turn.state.pending_recap, None
+    return _answer_recap(handler_input, pending)
+
+
+def _unlocked(handler_input: HandlerInput) -> Response:
+    """The right passcode: remove it when that was asked, otherwise open recaps for this session."""
+    turn = turn_of(handler_input)
+    if turn.state.mode is Mode.PASSCODE_TO_REMOVE:
+        turn.store.remove_passcode(turn.user, turn.now)
+        count("PasscodeRemoved")
+        turn.state.recap_guarded = False
+        return come_back(handler_input, turn.speech("passcode_removed"))
+    turn.state.recap_unlocked = True
+    pending, turn.state.pending_recap = turn.state.pending_recap, None
+    leave_detour(handler_input)
+    return _answer_recap(handler_input, pending)
 
 
 class PasscodeDeclineHandler(AbstractRequestHandler):
@@ -236,3 +285,50 @@ class PasscodeDeclineHandler(AbstractRequestHandler):
             return _carry_on(handler_input, turn.speech("passcode_declined"))
         key = "passcode_kept" if mode is Mode.PASSCODE_TO_REMOVE else "passcode_left_unset"
         return come_back(handler_input, turn.speech(key))
+
+
+class ForgotPasscodeHandler(AbstractRequestHandler):
+    """ "I forgot my passcode", in any mode: an honest way out instead of a loop.
+
+    No one can verify a voice, so a passcode is never recovered or reset by speaking. Check-ins still work,
+    and deleting the data (after the usual confirmation) starts fresh, with no passcode. Registered before the
+    detour handlers, so it is heard while the passcode is being asked too.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.FORGOT_PASSCODE)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        state = turn.state
+        state.pending_recap = None
+        if guard_of(turn).passcode is None:
+            return _nothing_to_forget(handler_input)
+        state.passcode_draft = None
+        start_detour(handler_input, Mode.OFFER_FRESH_START)
+        return reply(handler_input, turn.speech("forgot_passcode"), turn.speech("reprompt_forgot_passcode"))
+
+
+def _nothing_to_forget(handler_input: HandlerInput) -> Response:
+    """No passcode is set: while one is being chosen, start that over; otherwise carry on."""
+    turn = turn_of(handler_input)
+    state = turn.state
+    if state.mode in (Mode.SET_PASSCODE, Mode.CONFIRM_PASSCODE):
+        state.passcode_draft, state.mode = None, Mode.SET_PASSCODE
+        return reply(handler_input, turn.speech("forgot_new_passcode"), turn.speech("reprompt_passcode_new"))
+    return _carry_on(handler_input, turn.speech("forgot_no_passcode"))
+
+
+class FreshStartAnswerHandler(AbstractRequestHandler):
+    """Yes to starting fresh goes on to the usual delete confirmation; no carries on where the user was."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        yes_or_no = is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
+        return yes_or_no and turn_of(handler_input).state.mode is Mode.OFFER_FRESH_START
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if is_intent_name(intents.NO)(handler_input):
+            return _carry_on(handler_input, turn.speech("forgot_kept"))
+        start_detour(handler_input, Mode.CONFIRM_DELETE)
+        return reply(handler_input, turn.speech("confirm_delete"), turn.speech("reprompt_confirm_delete"))

@@ -96,6 +96,7 @@ DETOUR_QUESTIONS = {
     Mode.CONFIRM_PASSCODE: "reprompt_passcode_confirm",
     Mode.PASSCODE_FOR_RECAP: "reprompt_passcode",
     Mode.PASSCODE_TO_REMOVE: "reprompt_passcode",
+    Mode.OFFER_FRESH_START: "reprompt_forgot_passcode",
 }
 """What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""
 

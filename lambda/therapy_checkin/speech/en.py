@@ -281,7 +281,8 @@ MESSAGES: dict[str, str] = {
     "fresh. Take care.",
     "delete_declined": "Okay, I haven't deleted anything.",
     "delete_failed": "Sorry, I couldn't finish deleting your data just now. Please try again in a few minutes.",
-    "passcode_new": "Let's set a passcode for your recaps. Please say four digits you'll remember.",
+    "passcode_new": "Let's set a passcode for your recaps. Please say four digits you'll remember, but not a PIN "
+    "you use anywhere else.",
     "reprompt_passcode_new": "Please say four digits for your passcode, or say no to leave it.",
     "passcode_confirm": "Thanks. Please say it once more to confirm.",
     "reprompt_passcode_confirm": "Please say your new passcode once more, or say no to leave it.",
@@ -295,12 +296,25 @@ MESSAGES: dict[str, str] = {
     "reprompt_passcode": "Please say your four-digit passcode, or say no to skip it.",
     "passcode_wrong": "That's not it. You can try {remaining} more times. What's your passcode?",
     "passcode_wrong_last": "That's not it. You can try once more. What's your passcode?",
-    "passcode_locked_now": "That wasn't it either, so recaps are locked for fifteen minutes. "
-    "Your check-ins still work as usual.",
+    "passcode_locked_now": "That wasn't it either, so recaps are locked for {length}. "
+    "Your check-ins still work as usual. If you've forgotten it, just say: I forgot my passcode.",
     "passcode_locked": "Recaps are locked for now, after too many tries. Please try again in {wait}. "
     "Your check-ins still work as usual.",
     "wait_minute": "about a minute",
     "wait_minutes": "about {count} minutes",
+    "wait_hour": "about an hour",
+    "wait_hours": "about {count} hours",
+    "lock_fifteen_minutes": "fifteen minutes",
+    "lock_minutes": "{count} minutes",
+    "lock_hour": "an hour",
+    "lock_day": "a day",
+    "forgot_passcode": "I'm sorry. A passcode can't be recovered or reset by voice, because I can't be sure "
+    "who's speaking. Your check-ins still work. Deleting your data starts fresh, without a passcode. "
+    "Would you like to delete your data and start fresh?",
+    "reprompt_forgot_passcode": "Would you like to delete your data and start fresh?",
+    "forgot_kept": "Okay. Nothing has changed, and your check-ins still work.",
+    "forgot_no_passcode": "That's okay. You don't have a passcode set, so there's nothing to remember.",
+    "forgot_new_passcode": "That's okay. Let's start over. Please say four digits you'll remember.",
     "passcode_declined": "Okay, no recap for now.",
     "passcode_left_unset": "Okay, I haven't set a passcode.",
     "passcode_kept": "Okay, your passcode stays on.",
