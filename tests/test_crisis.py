@@ -123,12 +123,16 @@ def test_a_locale_without_its_own_line_still_gets_an_answer(talk: Talk, dynamodb
     assert_crisis_answer(talk(Device(locale=locale)).intent("CrisisIntent"), "en-US")
 
 
+AT = "2026-11-23T11:58:00+00:00"
+
+
 def state_in(mode: Mode) -> dict[str, Any]:
     """Session attributes of a conversation in ``mode``, mid-week, with an answer still waiting to be stored."""
     state = SessionState(mode=mode, index=3, answers=WeekAnswers(week="2026-W48", ratings={"connection": 2}))
     if mode in DETOURS:
         state.extra["returnMode"] = Mode.RATING.value
-    state.pending.append(PendingWrite(kind="rating", week="2026-W48", sign="perspective", value=4))
+    pending = PendingWrite(kind="rating", week="2026-W48", sign="perspective", value=4, at=AT, scope="A")
+    state.pending.append(pending)
     return state.to_attributes()
 
 

@@ -100,7 +100,9 @@ def test_only_real_week_keys_are_accepted(value: Any) -> None:
 def test_session_state_survives_the_round_trip() -> None:
     state = SessionState(mode=Mode.RATING, index=4, misses=1, return_to=2, time_zone="Europe/London")
     state.answers = WeekAnswers("2026-W48", ratings={"hope": 4}, skipped=frozenset({"coping"}))
-    state.pending = [PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00")]
+    state.pending = [
+        PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00", scope="A")
+    ]
     again = SessionState.from_attributes(state.to_attributes())
     assert again.to_attributes() == state.to_attributes()
 
