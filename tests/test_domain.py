@@ -128,3 +128,14 @@ def test_junk_session_attributes_fall_back_safely(attributes: Any) -> None:
         assert set(state.answers.ratings) <= set(SIGN_IDS)
     if state.asking_sign:
         assert state.answers is not None
+
+
+@given(scope=st.one_of(st.text(max_size=40), st.from_regex(r"P[0-9a-fA-F]{30,34}", fullmatch=True), st.just("A")))
+def test_a_pending_answer_keeps_only_a_well_formed_scope(scope: str) -> None:
+    raw = {"kind": "rating", "week": "2026-W48", "sign": "hope", "value": 4, "at": "2026-11-23T12:00:00Z"}
+    write = PendingWrite.from_attributes({**raw, "scope": scope})
+    hex_digits = set("0123456789abcdef")
+    well_formed = scope == "A" or (len(scope) == 33 and scope[0] == "P" and set(scope[1:]) <= hex_digits)
+    assert (write is not None) == well_formed
+    assert write is None or write.scope == scope
+    assert PendingWrite.from_attributes(raw) is None, "an answer without an owner is never stored anywhere"
