@@ -62,8 +62,9 @@ MAX_ATTEMPTS = 2
 """Bounds for one DynamoDB call, retries included (botocore "standard" mode, first try plus one retry).
 
 A healthy call takes about 10 ms in-region. A hung one costs at most 2 attempts x (0.3 s connect + 0.4 s read)
-plus one standard-mode backoff of at most 1 s: 2.4 s. After one failed call a turn makes no further calls
-(see :mod:`therapy_checkin.saving`), so even with the table down the answer comes well inside Alexa's 8 s."""
+plus one standard-mode backoff of at most 1 s: 2.4 s. After one failed call a turn makes no further calls, and
+no answer is written once less than 2.5 s of the function's time is left (see :mod:`therapy_checkin.saving`),
+so even with the table down or throttling the answer comes inside the function's 7 s and Alexa's 8 s."""
 
 
 class StorageUnavailable(Exception):
