@@ -83,6 +83,8 @@ class Conversation:
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     history: list[Reply] = field(default_factory=list)
+    context: Callable[[], Any] = FakeLambdaContext
+    """Makes the Lambda context for each request (tests pass one with less time left, or none at all)."""
 
     @property
     def in_session(self) -> bool:
@@ -95,7 +97,7 @@ class Conversation:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
             self.attributes = {}
         event = envelope(self.device, request, self.session_id, self.attributes, new, self.now)
-        reply = Reply(self.handler(event, FakeLambdaContext()))
+        reply = Reply(self.handler(event, self.context()))
         self.history.append(reply)
         if request.get("type") == "SessionEndedRequest" or reply.ends_session:
             self.session_id, self.attributes = None, {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -121,12 +122,15 @@ def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:
 
 @dataclass
 class FakeLambdaContext:
-    """The attributes of Lambda's context object that Powertools reads."""
+    """The attributes of Lambda's context object that Powertools and the skill read. As in Lambda, the time
+    left counts down from the function's timeout (7 s, as in ``template.yaml``) from when it is created."""
 
     function_name: str = "therapy-checkin-local"
     memory_limit_in_mb: int = 512
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:therapy-checkin-local"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    timeout_ms: int = 7000
+    started: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 7000
+        return max(0, self.timeout_ms - int((time.monotonic() - self.started) * 1000))

@@ -107,7 +107,8 @@ attributes = st.one_of(
                             "week": st.one_of(st.just("2026-W48"), st.text(max_size=12), huge),
                             "sign": st.one_of(st.sampled_from([*SIGN_IDS, "junk"]), junk),
                             "value": st.one_of(st.integers(-3, 9), junk),
-                            "at": st.one_of(st.text(max_size=30), junk),
+                            "at": st.one_of(st.just("2026-11-23T11:59:00+00:00"), st.text(max_size=30), junk),
+                            "scope": st.one_of(st.sampled_from(["A", "P" + "0" * 32, "P" + "0" * 31]), junk),
                         }
                     ),
                     max_size=3,

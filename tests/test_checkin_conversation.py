@@ -261,7 +261,7 @@ def test_an_unexpected_error_apologises_and_keeps_the_place(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("simulated failure with private words in it: four")
 
-    monkeypatch.setattr(CheckInStore, "save_rating", broken)
+    monkeypatch.setattr(CheckInStore, "save_week", broken)
     reply = conversation.rate(2)
     assert reply.speech.startswith("Sorry, something went wrong on my side. Nothing you've said is lost.")
     assert "Sign two of twelve" in reply.speech

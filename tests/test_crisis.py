@@ -125,14 +125,19 @@ def test_a_locale_without_its_own_line_still_gets_an_answer(talk: Talk, dynamodb
     assert_crisis_answer(talk(Device(locale=locale)).intent("CrisisIntent"), "en-US")
 
 
+AT = "2026-11-23T11:58:00+00:00"
+
+
 def state_in(mode: Mode, device: Device) -> dict[str, Any]:
     """Session attributes of a conversation in ``mode``, mid-week, with an answer still waiting to be stored."""
-    owner = UserKey.from_ids(device.user_id, device.person_id).session_owner
+    user = UserKey.from_ids(device.user_id, device.person_id)
+    owner, device_scope = user.session_owner, user.scope
     answers = WeekAnswers(week="2026-W48", ratings={"connection": 2})
     state = SessionState(owner=owner, mode=mode, index=3, answers=answers)
     if mode in DETOURS:
         state.return_mode = Mode.RATING
-    state.pending.append(PendingWrite(kind="rating", week="2026-W48", sign="perspective", value=4))
+    pending = PendingWrite(kind="rating", week="2026-W48", sign="perspective", value=4, at=AT, scope=device_scope)
+    state.pending.append(pending)
     return state.to_attributes()
 
 

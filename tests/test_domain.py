@@ -104,10 +104,17 @@ def test_only_real_week_keys_are_accepted(value: Any) -> None:
     assert not is_week_key(value)
 
 
+HOPE_KEPT = PendingWrite(
+    kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00+00:00", scope="A"
+)
+
+
 def test_session_state_survives_the_round_trip() -> None:
     state = SessionState(owner="alex", mode=Mode.RATING, index=4, misses=1, return_to=2, time_zone="Europe/London")
     state.answers = WeekAnswers("2026-W48", ratings={"hope": 4}, skipped=frozenset({"coping"}))
-    state.pending = [PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00")]
+    state.pending = [
+        PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00+00:00", scope="A")
+    ]
     state.return_mode, state.recap_unlocked, state.recap_guarded = Mode.DONE_MENU, True, True
     state.pending_recap = PendingRecap(RecapRequest.TREND, "hope")
     state.passcode_draft = PasscodeDraft(salt=b"salt", digest=b"digest")
@@ -120,7 +127,9 @@ def test_session_state_made_for_another_speaker_is_dropped_but_its_pending_answe
     state.answers = WeekAnswers("2026-W48", ratings={"hope": 4})
     state.pending_recap = PendingRecap(RecapRequest.LAST_WEEK)
     state.passcode_draft = PasscodeDraft(salt=b"salt", digest=b"digest")
-    state.pending = [PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00")]
+    state.pending = [
+        PendingWrite(kind="rating", week="2026-W48", sign="hope", value=4, at="2026-11-23T12:00:00+00:00", scope="A")
+    ]
     for made_for in ("alex", None, 7, "s" * 1000):
         attributes = {**state.to_attributes(), "owner": made_for}
         fresh = SessionState.from_attributes(attributes, owner="sam")
@@ -158,3 +167,14 @@ def test_junk_session_attributes_fall_back_safely(attributes: Any) -> None:
         assert set(state.answers.ratings) <= set(SIGN_IDS)
     if state.asking_sign:
         assert state.answers is not None
+
+
+@given(scope=st.one_of(st.text(max_size=40), st.from_regex(r"P[0-9a-fA-F]{30,34}", fullmatch=True), st.just("A")))
+def test_a_pending_answer_keeps_only_a_well_formed_scope(scope: str) -> None:
+    raw = {"kind": "rating", "week": "2026-W48", "sign": "hope", "value": 4, "at": "2026-11-23T12:00:00Z"}
+    write = PendingWrite.from_attributes({**raw, "scope": scope})
+    hex_digits = set("0123456789abcdef")
+    well_formed = scope == "A" or (len(scope) == 33 and scope[0] == "P" and set(scope[1:]) <= hex_digits)
+    assert (write is not None) == well_formed
+    assert write is None or write.scope == scope
+    assert PendingWrite.from_attributes(raw) is None, "an answer without an owner is never stored anywhere"

@@ -171,7 +171,7 @@ def test_errors_are_logged_without_their_message(
     conversation = talk(Device(user_id=USER_ID))
     conversation.launch()
     conversation.intent("AMAZON.YesIntent")
-    monkeypatch.setattr(CheckInStore, "save_rating", broken)
+    monkeypatch.setattr(CheckInStore, "save_week", broken)
     conversation.rate("definitely five")
     lines = logged()
     assert any('"error_type":"ValueError"' in line.replace(" ", "") for line in lines)

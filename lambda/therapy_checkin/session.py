@@ -17,13 +17,15 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeGuard
 
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
 from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
 from therapy_checkin.domain.weeks import is_week_key
+from therapy_checkin.storage import is_scope
 
 
 @dataclass(frozen=True)
@@ -36,21 +38,36 @@ class PendingWrite:
     sign: str | None = None
     value: int | None = None
     at: str = ""
-    """When the user gave the answer (ISO 8601), so a late write keeps the original time."""
+    """When the user gave the answer (ISO 8601), so a late write keeps the original time and never replaces a
+    newer answer given on another device."""
     streak: int | None = None
     """With a week's first answer: the streak to store on the week item (see domain/recap.py)."""
+    scope: str = field(kw_only=True)
+    """Whose answer it is (the :class:`~therapy_checkin.storage.UserKey` scope of the voice that gave it): it is
+    stored there, whoever is speaking when it is finally written."""
 
     KINDS = ("rating", "skip", "complete")
 
     def to_attributes(self) -> dict[str, Any]:
-        attributes = {"kind": self.kind, "week": self.week, "sign": self.sign, "value": self.value, "at": self.at}
+        attributes = {
+            "kind": self.kind,
+            "week": self.week,
+            "sign": self.sign,
+            "value": self.value,
+            "at": self.at,
+            "scope": self.scope,
+        }
         return attributes if self.streak is None else {**attributes, "streak": self.streak}
 
     @classmethod
     def from_attributes(cls, raw: Any) -> PendingWrite | None:
+        """A pending write from the session, or ``None`` when any part of it cannot be trusted: an answer
+        without its owner or its time could land in the wrong place or over a newer answer."""
         if not isinstance(raw, dict) or raw.get("kind") not in cls.KINDS or not is_week_key(raw.get("week")):
             return None
-        sign, value, at = raw.get("sign"), raw.get("value"), raw.get("at")
+        sign, value, at, scope = raw.get("sign"), raw.get("value"), raw.get("at"), raw.get("scope")
+        if not is_scope(scope) or not cls._is_time(at):
+            return None
         if raw["kind"] != "complete" and not (isinstance(sign, str) and is_sign(sign)):
             return None
         if raw["kind"] == "rating" and _int_in(value, MIN_RATING, MAX_RATING, None) is None:
@@ -60,9 +77,20 @@ class PendingWrite:
             week=raw["week"],
             sign=sign if isinstance(sign, str) and is_sign(sign) else None,
             value=_int_in(value, MIN_RATING, MAX_RATING, None) if raw["kind"] == "rating" else None,
-            at=at[:40] if isinstance(at, str) else "",
+            at=at,
             streak=_int_in(raw.get("streak"), 1, 1_000_000, None),
+            scope=scope,
         )
+
+    @staticmethod
+    def _is_time(value: Any) -> TypeGuard[str]:
+        if not isinstance(value, str) or len(value) > 40 or not value.isascii():
+            return False
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return True
 
 
 class Mode(str, Enum):

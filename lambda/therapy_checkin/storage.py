@@ -4,15 +4,26 @@ Key design (one table, defined in ``template.yaml``)::
 
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
     sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds
-    sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week: r_<sign> ratings, skipped set, timestamps
+    sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week (attributes below)
 
-``scope`` is ``A`` for the account, or ``P<sha256 of the voice profile ID>`` when Alexa recognises who is
-speaking, so two people on one device keep separate check-ins. Raw Alexa IDs are never stored.
+A week item holds ``r_<sign>`` (the rating, 1-5) with ``t_<sign>`` beside it (when that rating was given,
+ISO 8601 UTC to the second), ``skipped`` (a string set of sign IDs, never one that has a rating),
+``startedAt``, ``updatedAt``, ``completedAt`` and ``streak`` (see domain/recap.py). Items written before
+``t_<sign>`` existed have ratings without times; they read the same, and any later rating replaces them.
+
+``scope`` is ``A`` for the account, or ``P`` and the first 32 hex digits of the sha256 of the voice profile ID
+when Alexa recognises who is speaking, so two people on one device keep separate check-ins. Raw Alexa IDs are
+never stored.
 
 "CHECKIN" sorts before "PROFILE", so one descending Query over ``begins_with(sk, "<scope>#")`` with a small
 ``Limit`` returns the profile first and then the newest weeks: launch costs one bounded read, whatever the
-length of the history. Each rating is one UpdateItem that sets only that sign's attribute, so two devices
-answering at once never overwrite each other's answers.
+length of the history.
+
+Answers are written with one UpdateItem per week (:meth:`CheckInStore.save_week`), however many are waiting,
+and it sets only the attributes of the signs it carries, so two devices answering at once never overwrite each
+other's answers. Each rating is written only if the stored one is not newer (``t_<sign>``), so an answer kept
+in a session while the table was down can never replace one given later on another device; a skip is added
+only where the sign has no rating.
 """
 
 from __future__ import annotations
@@ -21,11 +32,12 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -39,6 +51,7 @@ else:
     DynamoDBClient = Any
 
 RATING_PREFIX = "r_"
+TIME_PREFIX = "t_"
 ACCOUNT_PREFIX = "ACCOUNT#"
 PROFILE_SUFFIX = "PROFILE"
 CHECKIN_SUFFIX = "CHECKIN#"
@@ -50,8 +63,9 @@ MAX_ATTEMPTS = 2
 """Bounds for one DynamoDB call, retries included (botocore "standard" mode, first try plus one retry).
 
 A healthy call takes about 10 ms in-region. A hung one costs at most 2 attempts x (0.3 s connect + 0.4 s read)
-plus one standard-mode backoff of at most 1 s: 2.4 s. After one failed call a turn makes no further calls
-(see :mod:`therapy_checkin.saving`), so even with the table down the answer comes well inside Alexa's 8 s."""
+plus one standard-mode backoff of at most 1 s: 2.4 s. After one failed call a turn makes no further calls, and
+no answer is written once less than 2.5 s of the function's time is left (see :mod:`therapy_checkin.saving`),
+so even with the table down or throttling the answer comes inside the function's 7 s and Alexa's 8 s."""
 
 
 class StorageUnavailable(Exception):
@@ -67,11 +81,19 @@ class StorageUnavailable(Exception):
 
 
 _outage_this_turn: contextvars.ContextVar[bool] = contextvars.ContextVar("outage_this_turn", default=False)
+_turn_started: contextvars.ContextVar[float | None] = contextvars.ContextVar("turn_started", default=None)
 
 
 def begin_turn() -> None:
     """Forget any outage seen by an earlier request: each turn tries the table afresh, once."""
     _outage_this_turn.set(False)
+    _turn_started.set(time.monotonic())
+
+
+def seconds_into_turn() -> float:
+    """How long this turn has run since :func:`begin_turn`: a clock for when Lambda's own is not available."""
+    started = _turn_started.get()
+    return 0.0 if started is None else time.monotonic() - started
 
 
 class _OutageAwareClient:
@@ -112,6 +134,14 @@ class _OutageAwareClient:
 def pseudonym(raw_id: str) -> str:
     """A one-way hash of an Alexa ID: stable, so it can key data, but the raw ID never leaves the request."""
     return hashlib.sha256(raw_id.encode("utf-8")).hexdigest()
+
+
+_SCOPE = re.compile(r"A|P[0-9a-f]{32}")
+
+
+def is_scope(value: object) -> TypeGuard[str]:
+    """Whether a value is a scope as :meth:`UserKey.from_ids` makes them (anything from a session is suspect)."""
+    return isinstance(value, str) and _SCOPE.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -204,11 +234,86 @@ def _iso(moment: datetime) -> dict[str, str]:
     return {"S": moment.isoformat(timespec="seconds")}
 
 
-def _streak_update(streak: int | None) -> tuple[str, dict[str, Any]]:
-    """The SET clause that stores a week's streak once: a later write never changes it."""
-    if streak is None:
-        return "", {}
-    return ", streak = if_not_exists(streak, :streak)", {":streak": {"N": str(streak)}}
+def _stamp(moment: datetime) -> dict[str, str]:
+    """An answer's time in one fixed form (UTC, to the second), so stored times compare correctly as strings."""
+    return {"S": moment.astimezone(UTC).isoformat(timespec="seconds")}
+
+
+@dataclass(frozen=True)
+class TimedRating:
+    value: int
+    at: datetime
+    """When the user gave it: a rating is stored only over an older one."""
+
+
+@dataclass(frozen=True)
+class WeekUpdate:
+    """Answers for one week, folded so that they reach the table in one UpdateItem.
+
+    ``ratings`` and ``skips`` never share a sign: a rating always wins over a skip of the same sign.
+    """
+
+    ratings: Mapping[str, TimedRating] = field(default_factory=dict)
+    skips: Mapping[str, datetime] = field(default_factory=dict)
+    """Signs to mark skipped, with when; a skip is never stored where the sign has a rating."""
+    completed_at: datetime | None = None
+    streak: int | None = None
+    """With a week's first answer: kept only if the item has no streak yet."""
+
+    @property
+    def times(self) -> list[datetime]:
+        moments = [rating.at for rating in self.ratings.values()] + list(self.skips.values())
+        return moments + ([self.completed_at] if self.completed_at is not None else [])
+
+    def with_streak(self, streak: int | None) -> WeekUpdate:
+        return self if streak is None else replace(self, streak=streak)
+
+
+def _week_update_request(update: WeekUpdate) -> dict[str, Any]:
+    """The UpdateItem arguments (expression, condition, names, values) that store ``update`` in one call.
+
+    The condition holds only when every rating is newer than the stored one of its sign, no skip lands on a
+    rated sign and, when skips are added, no rated sign is in the stored skipped set (DynamoDB cannot ADD to
+    and DELETE from one set in one call). When it fails, nothing is written and the caller goes sign by sign.
+    """
+    times = update.times
+    if not times:
+        raise ValueError("a week update carries at least one answer")
+    sets = ["updatedAt = :last", "startedAt = if_not_exists(startedAt, :first)"]
+    conditions: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {":first": _stamp(min(times)), ":last": _stamp(max(times))}
+    for i, (sign_id, rating) in enumerate(update.ratings.items()):
+        names[f"#r{i}"], names[f"#t{i}"] = f"{RATING_PREFIX}{sign_id}", f"{TIME_PREFIX}{sign_id}"
+        values[f":r{i}"], values[f":t{i}"] = {"N": str(rating.value)}, _stamp(rating.at)
+        sets.append(f"#r{i} = :r{i}, #t{i} = :t{i}")
+        # Equal times (Alexa's timestamps are to the second) let the later write win, as it always did.
+        conditions.append(f"(attribute_not_exists(#t{i}) OR #t{i} <= :t{i})")
+    for i, sign_id in enumerate(update.skips):
+        names[f"#s{i}"] = f"{RATING_PREFIX}{sign_id}"
+        conditions.append(f"attribute_not_exists(#s{i})")
+    if update.completed_at is not None:
+        sets.append("completedAt = if_not_exists(completedAt, :done)")
+        values[":done"] = _stamp(update.completed_at)
+    if update.streak is not None:
+        sets.append("streak = if_not_exists(streak, :streak)")
+        values[":streak"] = {"N": str(update.streak)}
+    expression = "SET " + ", ".join(sets)
+    if update.skips:
+        expression += " ADD skipped :skips"
+        values[":skips"] = {"SS": sorted(update.skips)}
+        for i, sign_id in enumerate(update.ratings):
+            values[f":k{i}"] = {"S": sign_id}
+            conditions.append(f"NOT contains(skipped, :k{i})")
+    elif update.ratings:
+        expression += " DELETE skipped :rated"
+        values[":rated"] = {"SS": sorted(update.ratings)}
+    request: dict[str, Any] = {"UpdateExpression": expression, "ExpressionAttributeValues": values}
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if conditions:
+        request["ConditionExpression"] = " AND ".join(conditions)
+    return request
 
 
 PASSCODE_ATTRIBUTE = "passcode"
@@ -331,50 +436,24 @@ class CheckInStore:
                     streaks[found[-1].week] = _number(item["streak"])
         return History(profile=profile, weeks=found[:weeks], streaks=streaks)
 
+    def save_week(self, user: UserKey, week: str, update: WeekUpdate) -> bool:
+        """Store a week's answers in one UpdateItem. False when the table refused them as a whole: a newer
+        rating of one of the signs is stored, a skip met a rating, or a rated sign is still marked skipped.
+        Then nothing was written; storing the same answers sign by sign settles each one."""
+        try:
+            self._client.update_item(
+                TableName=self._table, Key=self._week_key(user, week), **_week_update_request(update)
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
     def save_rating(
         self, user: UserKey, week: str, sign_id: str, rating: int, now: datetime, streak: int | None = None
-    ) -> None:
-        """Store one rating the moment it is given. Only this sign's attribute changes.
-
-        ``streak`` is given with a week's first answer and kept only if the item has none yet.
-        """
-        streak_set, streak_values = _streak_update(streak)
-        self._client.update_item(
-            TableName=self._table,
-            Key=self._week_key(user, week),
-            UpdateExpression="SET #rating = :rating, updatedAt = :now, startedAt = if_not_exists(startedAt, :now)"
-            f"{streak_set} DELETE skipped :sign",
-            ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
-            ExpressionAttributeValues={
-                ":rating": {"N": str(rating)},
-                ":now": _iso(now),
-                ":sign": {"SS": [sign_id]},
-                **streak_values,
-            },
-        )
-
-    def save_skip(self, user: UserKey, week: str, sign_id: str, now: datetime, streak: int | None = None) -> None:
-        """Mark a sign as skipped this week. A skipped sign counts as unanswered, never as zero."""
-        streak_set, streak_values = _streak_update(streak)
-        # If the sign was rated meanwhile (another device, or earlier this week), the rating wins over a skip.
-        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._week_key(user, week),
-                UpdateExpression="SET updatedAt = :now, startedAt = if_not_exists(startedAt, :now)"
-                f"{streak_set} ADD skipped :sign",
-                ConditionExpression="attribute_not_exists(#rating)",
-                ExpressionAttributeNames={"#rating": f"{RATING_PREFIX}{sign_id}"},
-                ExpressionAttributeValues={":now": _iso(now), ":sign": {"SS": [sign_id]}, **streak_values},
-            )
-
-    def mark_completed(self, user: UserKey, week: str, now: datetime) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=self._week_key(user, week),
-            UpdateExpression="SET completedAt = :now, updatedAt = :now",
-            ExpressionAttributeValues={":now": _iso(now)},
-        )
+    ) -> bool:
+        """Store one rating given at ``now``, unless a newer one of the same sign is stored."""
+        ratings = {sign_id: TimedRating(rating, now)}
+        return self.save_week(user, week, WeekUpdate(ratings=ratings, streak=streak))
 
     def save_profile(self, user: UserKey, now: datetime, time_zone: str | None = None) -> None:
         """Create the profile on a first visit, or update its time zone; the first visit date never changes."""

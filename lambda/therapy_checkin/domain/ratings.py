@@ -3,6 +3,10 @@
 Alexa fills an ``AMAZON.NUMBER`` slot with digits ("4"), or with "?" when it heard a number it could not
 parse. Text clients and tests may send words ("four", "a four", "four out of five"). Every shape ends in one
 of three outcomes, so the handler can answer each one plainly and never store a wrong value.
+
+Only a forged request can send more, so the parsing is strict and cheap whatever arrives: text longer than
+:data:`MAX_HEARD_LENGTH` is no answer at all, digits are ASCII digits only ("²" and "٣" are digits to
+``str.isdigit`` but no number Alexa sends), and no step takes more than linear time in the input.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 
 MIN_RATING = 1
 MAX_RATING = 5
+MAX_HEARD_LENGTH = 100
+"""The longest slot text read at all: real answers ("four out of five", "sign twelve") are far shorter."""
 
 _NUMBER_WORDS: dict[str, int] = {
     "zero": 0,
@@ -36,7 +42,8 @@ _FILLERS = re.compile(
     r"\b(out of (5|five)|a|an|i'd|id|i|would|say|probably|maybe|think|about|it's|its|was|"
     r"it|is|my|answer|rating|rate|give|definitely|let's|guess|number|this|week|like|um|uh)\b"
 )
-_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+"""A number in ASCII digits, matched whole (``fullmatch``): ``\\d`` would also take other scripts' digits."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +70,10 @@ RatingOutcome = Rating | OutOfRange | NotARating
 
 def parse_rating(heard: str | None) -> RatingOutcome:
     """Read a rating from a slot value. Never raises, whatever the input."""
-    if heard is None:
+    if heard is None or len(heard) > MAX_HEARD_LENGTH:
         return NotARating()
-    text = heard.strip().lower().replace(",", " ")
-    text = re.sub(r"[.!?]+$", "", text).strip()
+    # rstrip, not a "[.!?]+$" pattern: the pattern retries at every dot of a long run (quadratic time).
+    text = heard.strip().lower().replace(",", " ").rstrip(".!?").strip()
     if not text:
         return NotARating()
     text = _FILLERS.sub(" ", text)
@@ -76,7 +83,7 @@ def parse_rating(heard: str | None) -> RatingOutcome:
     token = tokens[0]
     if token in _NUMBER_WORDS:
         number = float(_NUMBER_WORDS[token])
-    elif _NUMBER.match(token):
+    elif _NUMBER.fullmatch(token):
         number = float(token)
     else:
         return NotARating()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,9 +26,13 @@ def week_of(moment: datetime, time_zone: str | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
+_WEEK_KEY = re.compile(r"[0-9]{4}-W[0-9]{2}")
+"""ASCII digits only: ``int`` would also read "２０２６", "+202" or " 8", and such a key would become a sort key."""
+
+
 def is_week_key(value: object) -> bool:
     """Whether a value is a real ISO week key, such as "2026-W48" (anything from a session is suspect)."""
-    if not isinstance(value, str) or len(value) != 8 or value[4:6] != "-W":
+    if not isinstance(value, str) or not _WEEK_KEY.fullmatch(value):
         return False
     try:
         week_start(value)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot, is_intent_name
 from ask_sdk_model import Slot
 
 from therapy_checkin import intents
-from therapy_checkin.domain.ratings import Rating, parse_rating
+from therapy_checkin.domain.ratings import MAX_HEARD_LENGTH, Rating, parse_rating
 from therapy_checkin.domain.signs import is_sign, sign_at
 
 
 def slot_text(handler_input: HandlerInput, name: str) -> str | None:
-    """The raw value Alexa heard for a slot, or ``None``."""
+    """The raw value Alexa heard for a slot, or ``None``. A value longer than any real answer counts as none:
+    it can come only from a forged request, and is never parsed."""
     slot = get_slot(handler_input, name)
     value = slot.value if slot is not None else None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and len(value) <= MAX_HEARD_LENGTH else None
 
 
 def _resolved_id(slot: Slot | None) -> str | None:
@@ -45,9 +48,13 @@ def resolved_sign(handler_input: HandlerInput) -> str | None:
     return None
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
+"""ASCII digits only: ``str.isdigit`` accepts "²", which ``int`` then refuses."""
+
+
 def _whole_number(heard: str | None) -> int | None:
     text = (heard or "").strip()
-    return int(text) if text.isdigit() and len(text) < 4 else None
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
 
 
 def is_sign_answer(handler_input: HandlerInput) -> bool:

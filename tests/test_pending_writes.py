@@ -1,0 +1,491 @@
+"""Answers kept through an outage: stored in one call, within the turn's time, in the scope of the voice that
+gave them, and never over a newer answer given on another device."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from devtools.conversation import Conversation, Reply
+from devtools.envelopes import Device, FakeLambdaContext
+from tests.conftest import MONDAY_NOON, TABLE_NAME, table_items
+from tests.test_faults import FaultInjector
+from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.session import PendingWrite, SessionState
+from therapy_checkin.storage import CheckInStore, UserKey
+from therapy_checkin.turn import Turn
+
+Talk = Callable[..., Conversation]
+
+TURN_LIMIT_SECONDS = 6.0
+"""The longest a turn may take: Lambda stops the function at 7 s, and Alexa waits 8."""
+
+
+@pytest.fixture
+def faults(handler: Any) -> Iterator[FaultInjector]:
+    """Fails chosen operations outright (an outage) and counts every DynamoDB call the skill makes."""
+    from therapy_checkin.turn import default_store
+
+    injector = FaultInjector()
+    events = default_store()._client.meta.events
+    events.register("before-call.dynamodb", injector)
+    yield injector
+    events.unregister("before-call.dynamodb", injector)
+
+
+class _Body:
+    def __init__(self, content: bytes) -> None:
+        self._content = content
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._content
+
+
+@dataclass
+class ThrottleFirstAttempt:
+    """DynamoDB answering every call's first attempt with a 400 ThrottlingException, as a busy table does.
+
+    It answers at botocore's ``before-send``, after retry handling is set up, so the client's own standard
+    retry mode sees a real throttling response and really sleeps its jittered backoff before the second try.
+    """
+
+    throttled: int = 0
+    attempts: list[str] = field(default_factory=list)
+    enabled: bool = True
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
+        header = request.headers.get("amz-sdk-request", b"")
+        header = header.decode() if isinstance(header, bytes) else str(header)
+        self.attempts.append(header)
+        if not self.enabled or not header.startswith("attempt=1;"):
+            return None
+        self.throttled += 1
+        body = {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException", "message": "Rate exceeded"}
+        headers = HTTPHeaders()
+        headers["Content-Type"], headers["x-amzn-RequestId"] = "application/x-amz-json-1.0", "throttled"
+        return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+
+
+@pytest.fixture
+def throttle(handler: Any) -> Iterator[Callable[[], ThrottleFirstAttempt]]:
+    """Start throttling the first attempt of every call (until the test ends)."""
+    from therapy_checkin.turn import default_store
+
+    events = default_store()._client.meta.events
+    installed: list[ThrottleFirstAttempt] = []
+
+    def start() -> ThrottleFirstAttempt:
+        hook = ThrottleFirstAttempt()
+        events.register_first("before-send.dynamodb", cast("Callable[..., None]", hook))
+        installed.append(hook)
+        return hook
+
+    yield start
+    for hook in installed:
+        events.unregister("before-send.dynamodb", cast("Callable[..., None]", hook))
+
+
+def started(talk: Talk, device: Device | None = None) -> Conversation:
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    return conversation
+
+
+def week_item(dynamodb: Any, scope: str | None = None) -> dict[str, Any]:
+    items = [item for item in table_items(dynamodb) if "#CHECKIN#" in item["sk"]]
+    if scope is not None:
+        items = [item for item in items if item["sk"].startswith(f"{scope}#")]
+    assert len(items) == 1, [item["sk"] for item in items]
+    return items[0]
+
+
+def ratings_of(item: dict[str, Any]) -> dict[str, int]:
+    return {name[2:]: int(value) for name, value in item.items() if name.startswith("r_")}
+
+
+def answer_eleven_while_down(conversation: Conversation, faults: FaultInjector) -> None:
+    """Signs one to eleven answered while every write fails: ten ratings and a skip, all kept in the session."""
+    faults.fail("UpdateItem", "throttled")
+    for index in range(11):
+        if index == 4:
+            conversation.intent("SkipIntent")
+        else:
+            conversation.rate(index % 5 + 1)
+    assert len(conversation.attributes["pending"]) == 11
+    faults.recover()
+
+
+EXPECTED_ELEVEN = {SIGN_IDS[i]: i % 5 + 1 for i in range(11) if i != 4}
+
+
+def timed(action: Callable[[], Reply]) -> tuple[Reply, float]:
+    start = time.perf_counter()
+    reply = action()
+    return reply, time.perf_counter() - start
+
+
+def report(capsys: pytest.CaptureFixture[str], label: str, seconds: float) -> None:
+    with capsys.disabled():
+        print(f"\n[turn time] {label}: {seconds:.2f} s (limit {TURN_LIMIT_SECONDS:.0f} s)")
+
+
+def test_eleven_pending_answers_are_stored_in_one_call(talk: Talk, dynamodb: Any, faults: FaultInjector) -> None:
+    conversation = started(talk)
+    answer_eleven_while_down(conversation, faults)
+    faults.calls.clear()
+    conversation.intent("AMAZON.RepeatIntent")
+    assert faults.calls == ["UpdateItem"], "a week's pending answers go to the table in one UpdateItem"
+    item = week_item(dynamodb)
+    assert ratings_of(item) == EXPECTED_ELEVEN
+    assert item["skipped"] == {SIGN_IDS[4]}
+    assert item["t_connection"] == "2026-11-23T12:00:00+00:00", "each rating is stored with its time"
+    assert "pending" not in conversation.attributes
+
+
+def test_a_rating_wins_over_a_skip_in_one_fold_whatever_the_order(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    conversation = started(talk)
+    faults.fail("UpdateItem", "server error")
+    conversation.intent("SkipIntent")  # connection skipped...
+    conversation.intent("AMAZON.PreviousIntent")
+    conversation.rate(2)  # ...then rated: the rating counts
+    conversation.rate(4)  # perspective rated...
+    conversation.intent("ChangeAnswerIntent", signNumber="2")
+    conversation.intent("SkipIntent")  # ...then skipped while changing it: the rating is kept
+    faults.recover()
+    faults.calls.clear()
+    conversation.intent("AMAZON.RepeatIntent")
+    assert faults.calls == ["UpdateItem"]
+    item = week_item(dynamodb)
+    assert ratings_of(item) == {"connection": 2, "perspective": 4}
+    assert not item.get("skipped")
+
+
+def test_a_turn_after_an_outage_answers_in_time_with_real_backoff(
+    talk: Talk,
+    dynamodb: Any,
+    faults: FaultInjector,
+    throttle: Callable[[], ThrottleFirstAttempt],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Eleven answers pending, then a table that throttles every call once: botocore backs off for real."""
+    conversation = started(talk)
+    answer_eleven_while_down(conversation, faults)
+    hook = throttle()
+    faults.calls.clear()
+    last, seconds = timed(lambda: conversation.rate(5))
+    report(capsys, f"last answer with 11 pending, {hook.throttled} calls throttled once", seconds)
+    assert seconds < TURN_LIMIT_SECONDS
+    assert hook.throttled >= 2 and len(hook.attempts) == 2 * hook.throttled, "each call was retried once"
+    assert faults.calls.count("UpdateItem") <= 3, "pending answers, the last answer and the completion"
+    assert last.ends_session and "couldn't save" not in last.speech
+    item = week_item(dynamodb)
+    assert ratings_of(item) == {**EXPECTED_ELEVEN, "ongoing_work": 5}
+    assert item["skipped"] == {SIGN_IDS[4]} and item["completedAt"]
+
+
+def test_sign_by_sign_after_a_conflict_still_answers_in_time_with_real_backoff(
+    talk: Talk,
+    dynamodb: Any,
+    faults: FaultInjector,
+    throttle: Callable[[], ThrottleFirstAttempt],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The worst case: the fold is refused (a newer answer on another device), so each of eleven answers is
+    written on its own, and every one of those calls is throttled once. The turn stops calling in time."""
+    kitchen = started(talk)
+    answer_eleven_while_down(kitchen, faults)
+    bedroom = started(talk, Device(user_id=kitchen.device.user_id))
+    bedroom.now = kitchen.now + timedelta(minutes=5)
+    bedroom.intent("ChangeAnswerIntent", signNumber="11")
+    bedroom.rate(1)  # a newer answer for the last sign the kitchen has pending: the kitchen's fold is refused
+    kitchen.advance(minutes=10)
+    hook = throttle()
+    faults.calls.clear()
+    reply, seconds = timed(lambda: kitchen.intent("AMAZON.RepeatIntent"))
+    left = len(kitchen.attributes.get("pending", []))
+    report(capsys, f"fold refused, {hook.throttled} calls throttled once, {left} answers left pending", seconds)
+    assert seconds < TURN_LIMIT_SECONDS
+    assert len(faults.calls) == hook.throttled == 12 - left, "the fold, then one call per sign stored"
+    assert not reply.ends_session and reply.reprompt
+    hook.enabled = False
+    kitchen.intent("AMAZON.RepeatIntent")  # the next turn stores whatever time did not allow
+    assert "pending" not in kitchen.attributes
+    expected = {**EXPECTED_ELEVEN, "others_notice": 1}
+    assert ratings_of(week_item(dynamodb)) == expected, "nothing lost, and the newer answer stands"
+
+
+@dataclass
+class ContextLosingASecondPerCall:
+    """A Lambda context whose time left falls by one second with each DynamoDB call: a slow table, exactly."""
+
+    calls: list[str]
+    function_name: str = "therapy-checkin-local"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:therapy-checkin-local"
+    aws_request_id: str = "slow-table"
+    at_start: int = 0
+
+    def __post_init__(self) -> None:
+        self.at_start = len(self.calls)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 7000 - 1000 * (len(self.calls) - self.at_start)
+
+
+def test_sign_by_sign_stops_when_time_runs_low_and_keeps_the_rest(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    kitchen = started(talk)
+    answer_eleven_while_down(kitchen, faults)
+    bedroom = started(talk, Device(user_id=kitchen.device.user_id))
+    bedroom.now = kitchen.now + timedelta(minutes=5)
+    bedroom.rate(1)  # a newer answer for sign one: the kitchen's fold is refused
+    kitchen.advance(minutes=10)
+    kitchen.context = lambda: ContextLosingASecondPerCall(faults.calls)
+    faults.calls.clear()
+    kitchen.intent("AMAZON.RepeatIntent")
+    assert faults.calls == ["UpdateItem"] * 5, "the refused fold, then four signs; then under 2.5 s are left"
+    assert [write["sign"] for write in kitchen.attributes["pending"]] == list(SIGN_IDS[4:11])
+    assert ratings_of(week_item(dynamodb)) == {"connection": 1, "perspective": 2, "relationships": 3, "boundaries": 4}
+    kitchen.context = FakeLambdaContext
+    kitchen.intent("AMAZON.RepeatIntent")
+    assert "pending" not in kitchen.attributes
+    assert ratings_of(week_item(dynamodb)) == {**EXPECTED_ELEVEN, "connection": 1}
+
+
+def test_no_call_starts_when_little_time_is_left(talk: Talk, dynamodb: Any, faults: FaultInjector) -> None:
+    conversation = started(talk)
+    faults.fail("UpdateItem", "read timeout")
+    conversation.rate(4)
+    faults.recover()
+    conversation.context = lambda: FakeLambdaContext(timeout_ms=2400)
+    faults.calls.clear()
+    reply = conversation.rate(2)
+    assert faults.calls == [], "with under 2.5 s left a call could outlast the function"
+    assert reply.speech.startswith("I couldn't save that just now; I'll keep it and try again. Sign three")
+    assert len(conversation.attributes["pending"]) == 2
+    stop = conversation.intent("AMAZON.StopIntent")
+    assert "saved" not in stop.speech.replace("couldn't save", "")
+    assert not [item for item in table_items(dynamodb) if "#CHECKIN#" in item["sk"]]
+
+
+@dataclass
+class ContextWithoutATimer:
+    """A context that cannot say how much time is left (a local runner, a test double)."""
+
+    function_name: str = "therapy-checkin-local"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:therapy-checkin-local"
+    aws_request_id: str = "no-timer"
+    get_remaining_time_in_millis: Any = None
+
+
+@pytest.mark.parametrize(
+    "timer",
+    [None, lambda: float("nan"), lambda: 1 / 0],
+    ids=["absent", "nan", "raises"],
+)
+def test_a_context_that_cannot_tell_the_time_falls_back_to_the_turns_own_clock(
+    talk: Talk, dynamodb: Any, faults: FaultInjector, timer: Any
+) -> None:
+    conversation = started(talk)
+    faults.fail("UpdateItem", "throttled")
+    conversation.rate(4)
+    faults.recover()
+    conversation.context = lambda: ContextWithoutATimer(get_remaining_time_in_millis=timer)
+    assert conversation.rate(2).speech.startswith("Thanks.")
+    assert ratings_of(week_item(dynamodb)) == {"connection": 4, "perspective": 2}
+
+
+def test_pending_answers_land_in_the_scope_of_the_voice_that_gave_them(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    """Alex answers while the table is down; then Sam speaks in the same session. Alex's answers stay Alex's."""
+    device = Device(person_id="amzn1.ask.person.ALEX")
+    alex = UserKey.from_ids(device.user_id, "amzn1.ask.person.ALEX")
+    conversation = started(talk, device)
+    conversation.rate(3)
+    faults.fail("UpdateItem", "server error")
+    conversation.rate(4)
+    conversation.rate(5)
+    assert {write["scope"] for write in conversation.attributes["pending"]} == {alex.scope}
+    faults.recover()
+    device.person_id = "amzn1.ask.person.SAM"
+    conversation.rate(1)
+    device.person_id = None  # and then a voice Alexa does not recognise
+    conversation.intent("AMAZON.RepeatIntent")
+    assert ratings_of(week_item(dynamodb, alex.scope)) == {"connection": 3, "perspective": 4, "relationships": 5}
+    sam = UserKey.from_ids(device.user_id, "amzn1.ask.person.SAM")
+    others = [item for item in table_items(dynamodb) if item["sk"].startswith((f"{sam.scope}#CHECKIN#", "A#CHECKIN#"))]
+    assert others == [], "Sam's turn started afresh: Alex's question was not Sam's to answer, and nothing is Sam's"
+
+
+def test_a_late_write_never_replaces_a_newer_answer_from_another_device(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    kitchen = started(talk)
+    faults.fail("UpdateItem", "throttled")
+    kitchen.rate(1)  # 12:00, kept in the kitchen's session
+    kitchen.rate(2)
+    faults.recover()
+    bedroom = started(talk, Device(user_id=kitchen.device.user_id))
+    bedroom.now = MONDAY_NOON + timedelta(minutes=5)
+    bedroom.rate(5)  # 12:05: the same sign, answered again on another device
+    kitchen.advance(minutes=10)
+    faults.calls.clear()
+    reply = kitchen.rate(3)  # 12:10: the kitchen's pending answers finally go out
+    assert reply.speech.startswith("Thanks.")
+    assert faults.calls == ["UpdateItem"] * 4, "the fold is refused, then each sign on its own"
+    item = week_item(dynamodb)
+    assert ratings_of(item) == {"connection": 5, "perspective": 2, "relationships": 3}
+    assert item["t_connection"] == "2026-11-23T12:05:00+00:00"
+    assert item["t_relationships"] == "2026-11-23T12:10:00+00:00", "a live answer carries its time too"
+    assert "pending" not in kitchen.attributes
+
+
+def test_a_week_stored_before_answer_times_still_reads_and_takes_new_answers(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    conversation = talk()
+    user = UserKey.from_ids(conversation.device.user_id)
+    conversation.launch()  # first visit: the profile
+    dynamodb.put_item(
+        TableName=TABLE_NAME,
+        Item={
+            "pk": {"S": user.pk},
+            "sk": {"S": user.checkin_sk("2026-W48")},
+            "r_connection": {"N": "2"},
+            "r_perspective": {"N": "3"},
+            "skipped": {"SS": ["relationships"]},
+            "startedAt": {"S": "2026-11-23T09:00:00+00:00"},
+        },
+    )
+    reply = conversation.launch()
+    assert "sign four of twelve" in reply.speech
+    conversation.intent("AMAZON.YesIntent")
+    faults.fail("UpdateItem", "server error")
+    conversation.rate(4)
+    conversation.intent("ChangeAnswerIntent", signNumber="3")
+    conversation.rate(5)
+    conversation.intent("ChangeAnswerIntent", signNumber="1")
+    conversation.rate(1)
+    faults.recover()
+    conversation.intent("AMAZON.RepeatIntent")
+    item = week_item(dynamodb)
+    assert ratings_of(item) == {"connection": 1, "perspective": 3, "relationships": 5, "boundaries": 4}
+    assert not item.get("skipped")
+    assert "t_perspective" not in item and item["startedAt"] == "2026-11-23T09:00:00+00:00"
+
+
+# The fold, against a model of what storing answers one by one means: for any earlier contents of the week
+# and any pending answers, flushing leaves the table exactly as the rules say.
+
+SIGNS = SIGN_IDS[:3]
+minutes = st.integers(min_value=0, max_value=4)
+stored_sign = st.one_of(
+    st.none(),
+    st.tuples(st.just("rating"), st.integers(1, 5), st.one_of(st.none(), minutes)),
+    st.just(("skipped", 0, None)),
+)
+pending_answer = st.tuples(st.sampled_from(["rating", "skip"]), st.sampled_from(SIGNS), st.integers(1, 5), minutes)
+
+
+@dataclass
+class _FlushTurn:
+    """What :func:`therapy_checkin.saving.flush_pending` reads from a turn."""
+
+    store: CheckInStore
+    user: UserKey
+    now: datetime
+    state: SessionState = field(default_factory=SessionState)
+    handler_input: Any = None
+
+
+def _at(minute: int) -> datetime:
+    return MONDAY_NOON + timedelta(minutes=minute)
+
+
+def _expected(
+    before: dict[str, Any], answers: list[tuple[str, str, int, int]]
+) -> tuple[dict[str, tuple[int, str | None]], set[str]]:
+    """Ratings (value, time) and skipped signs after storing ``answers``, by the rules: per sign the newest
+    rating wins (the later one on a tie, and any over a rating without a time); a rating always beats a skip."""
+    ratings: dict[str, tuple[int, datetime | None]] = {}
+    skipped: set[str] = set()
+    for sign_id, state in before.items():
+        if state is not None and state[0] == "rating":
+            ratings[sign_id] = (state[1], None if state[2] is None else _at(state[2]))
+        elif state is not None:
+            skipped.add(sign_id)
+    for kind, sign_id, value, minute in answers:
+        if kind == "skip":
+            skipped.add(sign_id)
+            continue
+        stored_at = ratings.get(sign_id, (0, None))[1]
+        if sign_id not in ratings or stored_at is None or stored_at <= _at(minute):
+            ratings[sign_id] = (value, _at(minute))
+    stamps = {
+        sign_id: (value, None if at is None else at.isoformat(timespec="seconds"))
+        for sign_id, (value, at) in ratings.items()
+    }
+    return stamps, skipped - ratings.keys()
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.fixed_dictionaries(dict.fromkeys(SIGNS, stored_sign)),
+    answers=st.lists(pending_answer, min_size=1, max_size=6),
+)
+def test_flushing_any_pending_answers_follows_the_rules(
+    dynamodb: Any, before: dict[str, Any], answers: list[tuple[str, str, int, int]]
+) -> None:
+    from therapy_checkin import saving, storage
+
+    store = CheckInStore(TABLE_NAME, dynamodb)
+    user = UserKey.from_ids(f"amzn1.ask.account.{uuid.uuid4()}")
+    item: dict[str, Any] = {"pk": {"S": user.pk}, "sk": {"S": user.checkin_sk("2026-W48")}}
+    for sign_id, state in before.items():
+        if state is not None and state[0] == "rating":
+            item[f"r_{sign_id}"] = {"N": str(state[1])}
+            if state[2] is not None:
+                item[f"t_{sign_id}"] = {"S": _at(state[2]).isoformat(timespec="seconds")}
+    skipped = [sign_id for sign_id, state in before.items() if state is not None and state[0] == "skipped"]
+    if skipped:
+        item["skipped"] = {"SS": skipped}
+    dynamodb.put_item(TableName=TABLE_NAME, Item=item)
+    turn = _FlushTurn(store=store, user=user, now=_at(10))
+    turn.state.pending = [
+        PendingWrite(
+            kind=kind,
+            week="2026-W48",
+            sign=sign_id,
+            value=value if kind == "rating" else None,
+            at=_at(minute).isoformat(),
+            scope=user.scope,
+        )
+        for kind, sign_id, value, minute in answers
+    ]
+    storage.begin_turn()
+    assert saving.flush_pending(cast("Turn", turn))
+    assert turn.state.pending == []
+    stored = dynamodb.get_item(TableName=TABLE_NAME, Key={"pk": item["pk"], "sk": item["sk"]})["Item"]
+    ratings = {
+        sign_id: (int(stored[f"r_{sign_id}"]["N"]), stored.get(f"t_{sign_id}", {}).get("S"))
+        for sign_id in SIGNS
+        if f"r_{sign_id}" in stored
+    }
+    assert (ratings, set(stored.get("skipped", {}).get("SS", []))) == _expected(before, answers)
