@@ -7,7 +7,8 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -90,11 +91,37 @@ def dynalite_dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
     assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
 
 
+SSML_TAGS = frozenset({"speak", "break", "say-as", "prosody", "p", "s", "emphasis", "lang", "sub"})
+
+
+def assert_well_formed_ssml(result: dict[str, Any]) -> None:
+    """Every spoken part of a response is one well-formed ``<speak>`` document using only tags Alexa knows."""
+    response = result.get("response") or {}
+    for speech in (response.get("outputSpeech"), (response.get("reprompt") or {}).get("outputSpeech")):
+        if not speech:
+            continue
+        assert speech.get("type") == "SSML", speech
+        root = ElementTree.fromstring(speech["ssml"])  # raises on anything that is not well-formed XML
+        assert root.tag == "speak"
+        assert {element.tag for element in root.iter()} <= SSML_TAGS, speech["ssml"]
+
+
+def checking_ssml(lambda_handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """The handler, with every response it gives checked for well-formed SSML."""
+
+    def call(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        result = lambda_handler(event, context)
+        assert_well_formed_ssml(result)
+        return result
+
+    return call
+
+
 @pytest.fixture
 def handler(dynamodb: Any) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     from therapy_checkin.handler import lambda_handler
 
-    return cast(Callable[[dict[str, Any], Any], dict[str, Any]], lambda_handler)
+    return checking_ssml(lambda_handler)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devtools.envelopes import TEST_SKILL_ID, Device, FakeLambdaContext, envelope, intent_request
-from tests.conftest import table_items
+from tests.conftest import checking_ssml, table_items
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import Mode
@@ -209,7 +209,7 @@ def fuzz_table() -> Iterator[tuple[Handler, Any]]:
         create_table(client, "therapy-checkin-test")
         from therapy_checkin.handler import lambda_handler
 
-        yield lambda_handler, client
+        yield checking_ssml(lambda_handler), client
         default_store.cache_clear()
 
 

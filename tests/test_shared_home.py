@@ -24,6 +24,7 @@ from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import DETOURS, Mode, SessionState
 from therapy_checkin.speech import speech_for
+from therapy_checkin.speech.catalogue import Plural
 from therapy_checkin.storage import UserKey
 
 Talk = Callable[..., Conversation]
@@ -242,13 +243,15 @@ def test_another_voice_mid_session_starts_afresh_in_every_mode(
 
 def disclosing_fragments() -> list[str]:
     """The fixed words of every message that carries a past answer (recap and trend sentences)."""
-    speech = speech_for("en-US")
-    messages: dict[str, str] = speech._messages
+    messages = speech_for("en-US").catalogue.messages
+    templates: list[tuple[str, str]] = []
+    for key, message in messages.items():
+        forms = message.forms if isinstance(message, Plural) else message if isinstance(message, tuple) else (message,)
+        templates.extend((key, form) for form in forms)
     fragments = []
-    for key, template in messages.items():
-        if not key.startswith(("recap_", "trend_")) or not re.search(
-            r"\{(value|before|after|first|latest|rated)", template
-        ):
+    for key, template in templates:
+        carries_a_rating = re.search(r"\{(value|before|after|first|latest|rated)", template)
+        if not key.startswith(("recap_", "trend_")) or not carries_a_rating:
             continue
         fixed = max(re.split(r"\{[^}]+\}", template), key=len).strip()
         if len(fixed) >= 8:

@@ -30,7 +30,7 @@ from devtools.nlu import (
     understanding,
     words_to_number,
 )
-from tests.conftest import MONDAY_NOON, TABLE_NAME
+from tests.conftest import MONDAY_NOON, TABLE_NAME, checking_ssml
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -266,7 +266,7 @@ def answering() -> Iterator[Answering]:
         create_table(boto3.client("dynamodb", region_name="us-east-1"), TABLE_NAME)
         patch.setattr(errors, "log_safely", log_safely)
         patch.setattr(metrics, "add_metric", add_metric)
-        yield Answering(lambda_handler, observed)
+        yield Answering(checking_ssml(lambda_handler), observed)
         default_store.cache_clear()
 
 

@@ -600,14 +600,20 @@ class CheckInStore:
         return _guard_from_attributes(response.get("Attributes", {}))
 
     def load_passcode_guard(self, user: UserKey) -> PasscodeGuard:
-        """The passcode attributes as they are now (a strongly consistent read of the profile item)."""
-        response = self._client.get_item(
+        """The passcode attributes as they are now (a strongly consistent read of the profile item).
+
+        A Query on the item's own key rather than a GetItem, so the function needs no permission beyond the three
+        calls it makes anyway."""
+        key = self._profile_key(user)
+        response = self._client.query(
             TableName=self._table,
-            Key=self._profile_key(user),
+            KeyConditionExpression="pk = :pk AND sk = :sk",
+            ExpressionAttributeValues={":pk": key["pk"], ":sk": key["sk"]},
             ProjectionExpression=f"{PASSCODE_ATTRIBUTE}, {self._CLEARED}",
             ConsistentRead=True,
         )
-        return _guard_from_attributes(response.get("Item", {}))
+        items = response.get("Items", [])
+        return _guard_from_attributes(items[0] if items else {})
 
     def clear_passcode_failures(self, user: UserKey, now: datetime) -> None:
         """The right passcode was given: forget the tries and the rounds, so the next lock is short again."""

@@ -238,7 +238,7 @@ def _rises(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]
         )
         more = len(recap.rises) - MAX_RISES_SPOKEN
         if more > 0:
-            also = words("recap_more_rises_one") if more == 1 else words("recap_more_rises", count=words.number(more))
+            also = words("recap_more_rises", count=more)
             return [_Sentence(text, 1), _Sentence(_capitalised(also), 2)]
         return [_Sentence(text, 1)]
     return []

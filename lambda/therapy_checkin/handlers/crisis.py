@@ -29,37 +29,33 @@ from therapy_checkin.observability import count, logger
 from therapy_checkin.session import Mode
 from therapy_checkin.speech import Speech, speech_for
 from therapy_checkin.speech.crisis import CrisisLine, crisis_line
+from therapy_checkin.speech.ssml import Ssml, digits, document, join, pause, slowly
 from therapy_checkin.turn import turn_of
 
-GROUP_PAUSE = '<break time="300ms"/>'
-SENTENCE_PAUSE = '<break time="600ms"/>'
+GROUP_PAUSE = 300
+SENTENCE_PAUSE = 600
 
 
-def spoken_number(number: str) -> str:
+def spoken_number(number: str) -> Ssml:
     """A phone number read digit by digit, with a short pause between its groups ("116 123")."""
-    return GROUP_PAUSE.join(f'<say-as interpret-as="digits">{group}</say-as>' for group in number.split())
+    return Ssml(pause(GROUP_PAUSE).join(digits(group) for group in number.split()))
 
 
-def crisis_speech(speech: Speech, line: CrisisLine) -> str:
+def crisis_speech(speech: Speech, line: CrisisLine) -> Ssml:
     """The spoken answer: a few calm words, then the numbers slowly, the crisis line twice."""
     number = spoken_number(line.number)
-    numbers = " ".join(
-        (
-            speech("crisis_line", name=line.name, how=line.how.capitalize(), number=number),
-            speech("crisis_repeat", number=number),
-            SENTENCE_PAUSE,
-            speech("crisis_emergency", emergency=spoken_number(line.emergency)),
-        )
-    )
-    return " ".join(
-        (
-            speech("crisis_heard"),
-            speech("crisis_limits"),
-            SENTENCE_PAUSE,
-            f'<prosody rate="slow">{numbers}</prosody>',
-            SENTENCE_PAUSE,
-            speech("crisis_close"),
-        )
+    return join(
+        speech("crisis_heard"),
+        speech("crisis_limits"),
+        pause(SENTENCE_PAUSE),
+        slowly(
+            speech.ssml("crisis_line", name=line.name, how=line.how.capitalize(), number=number),
+            speech.ssml("crisis_repeat", number=number),
+            pause(SENTENCE_PAUSE),
+            speech.ssml("crisis_emergency", emergency=spoken_number(line.emergency)),
+        ),
+        pause(SENTENCE_PAUSE),
+        speech("crisis_close"),
     )
 
 
@@ -75,25 +71,20 @@ def crisis_card(speech: Speech, line: CrisisLine) -> str:
     )
 
 
-def emergency_speech(speech: Speech, line: CrisisLine) -> str:
+def emergency_speech(speech: Speech, line: CrisisLine) -> Ssml:
     """Immediate danger: the emergency number first and twice, then the crisis line, all said slowly."""
     emergency = spoken_number(line.emergency)
-    numbers = " ".join(
-        (
-            speech("emergency_call", emergency=emergency),
-            speech("emergency_repeat", emergency=emergency),
-            SENTENCE_PAUSE,
-            speech("emergency_line", name=line.name, how=line.how.capitalize(), number=spoken_number(line.number)),
-        )
-    )
-    return " ".join(
-        (
-            speech("emergency_heard"),
-            SENTENCE_PAUSE,
-            f'<prosody rate="slow">{numbers}</prosody>',
-            SENTENCE_PAUSE,
-            speech("emergency_limits"),
-        )
+    return join(
+        speech("emergency_heard"),
+        pause(SENTENCE_PAUSE),
+        slowly(
+            speech.ssml("emergency_call", emergency=emergency),
+            speech.ssml("emergency_repeat", emergency=emergency),
+            pause(SENTENCE_PAUSE),
+            speech.ssml("emergency_line", name=line.name, how=line.how.capitalize(), number=spoken_number(line.number)),
+        ),
+        pause(SENTENCE_PAUSE),
+        speech("emergency_limits"),
     )
 
 
@@ -107,20 +98,17 @@ def emergency_card(speech: Speech, line: CrisisLine) -> str:
     )
 
 
-def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> str:
+def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> Ssml:
     """Distress: a kind word, the crisis line said slowly, then (when the session stays open) the offer."""
-    numbers = " ".join(
-        (
-            speech("distress_line", name=line.name, how=line.how.capitalize(), number=spoken_number(line.number)),
-            speech("crisis_repeat", number=spoken_number(line.number)),
-            SENTENCE_PAUSE,
-            speech("distress_emergency", emergency=spoken_number(line.emergency)),
-        )
+    number = spoken_number(line.number)
+    numbers = slowly(
+        speech.ssml("distress_line", name=line.name, how=line.how.capitalize(), number=number),
+        speech.ssml("crisis_repeat", number=number),
+        pause(SENTENCE_PAUSE),
+        speech.ssml("distress_emergency", emergency=spoken_number(line.emergency)),
     )
-    parts = [speech("distress_heard"), SENTENCE_PAUSE, f'<prosody rate="slow">{numbers}</prosody>']
-    if offer:
-        parts += [SENTENCE_PAUSE, speech("distress_offer")]
-    return " ".join(parts)
+    closing = (pause(SENTENCE_PAUSE), speech("distress_offer")) if offer else ()
+    return join(speech("distress_heard"), pause(SENTENCE_PAUSE), numbers, *closing)
 
 
 def distress_card(speech: Speech, line: CrisisLine) -> str:
@@ -133,7 +121,7 @@ def distress_card(speech: Speech, line: CrisisLine) -> str:
     )
 
 
-def closing_answer(intent: str | None, locale: str | None) -> tuple[str, str, str]:
+def closing_answer(intent: str | None, locale: str | None) -> tuple[Ssml, str, str]:
     """(speech, card title, card text) of the answer that ends the session, for any intent of the family.
 
     Distress gets its own gentle words here too, without the offer: this is what is said when the session
@@ -240,7 +228,7 @@ def crisis_reply_for_event(event: object) -> dict[str, object] | None:
     return {
         "version": "1.0",
         "response": {
-            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{text}</speak>"},
+            "outputSpeech": {"type": "SSML", "ssml": document(text)},
             "card": {"type": "Simple", "title": title, "content": card},
             "shouldEndSession": True,
         },

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 
 from therapy_checkin.handlers.replies import current_question
 from therapy_checkin.observability import count, logger
+from therapy_checkin.speech.ssml import speakable
 from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import TURN_KEY, Turn
 
@@ -63,10 +64,10 @@ class ErrorHandler(AbstractExceptionHandler):
             speech = turn.speech("error_in_check_in", question=question)
         elif table_down:
             return (
-                handler_input.response_builder.speak(turn.speech("storage_unavailable"))
+                handler_input.response_builder.speak(speakable(turn.speech("storage_unavailable")))
                 .set_should_end_session(True)
                 .response
             )
         else:
             speech = f"{turn.speech('error_general')} {question}"
-        return handler_input.response_builder.speak(speech).ask(reprompt).response
+        return handler_input.response_builder.speak(speakable(speech)).ask(speakable(reprompt)).response

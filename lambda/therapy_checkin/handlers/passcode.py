@@ -46,14 +46,9 @@ def _wait(turn: Turn, locked_until: datetime | None) -> str:
     """How long until the lock ends, by the server's clock, rounded up: "about 14 minutes", "about 3 hours"."""
     now = clock.server_now()
     minutes = max(1, math.ceil(((locked_until or now) - now).total_seconds() / 60))
-    if minutes == 1:
-        return turn.speech("wait_minute")
     if minutes < 60:
-        return turn.speech("wait_minutes", count=turn.speech.number(minutes))
-    hours = math.ceil(minutes / 60)
-    if hours == 1:
-        return turn.speech("wait_hour")
-    return turn.speech("wait_hours", count=turn.speech.number(hours))
+        return turn.speech("wait_minutes", count=minutes)
+    return turn.speech("wait_hours", count=math.ceil(minutes / 60))
 
 
 _LOCK_LENGTHS = {

@@ -208,7 +208,9 @@ def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
             latest=speech.number(trend.latest),
         )
     if trend.points:
-        points = [speech("trend_card_point", date=_week_label(week), value=value) for week, value in trend.points]
+        points = [
+            speech("trend_card_point", date=speech.day(week_start(week)), value=value) for week, value in trend.points
+        ]
         _card(handler_input, past, speech("trend_card_title", name=name), "\n".join([text, "", *points]))
     closing, reprompt = _closing(turn)
     return _respond(handler_input, f"{text} {closing}", reprompt)
@@ -220,11 +222,6 @@ _TREND_KEYS = {
     Direction.DIPPING: "trend_dipping",
     Direction.UP_AND_DOWN: "trend_up_and_down",
 }
-
-
-def _week_label(week: str) -> str:
-    monday = week_start(week)
-    return f"{monday:%b} {monday.day}"
 
 
 def ask_which_sign(handler_input: HandlerInput) -> Response:

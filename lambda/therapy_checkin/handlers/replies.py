@@ -13,12 +13,13 @@ from therapy_checkin.domain.checkin import WeekAnswers, resume_index
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS
 from therapy_checkin.observability import count
 from therapy_checkin.session import Mode
+from therapy_checkin.speech.ssml import speakable
 from therapy_checkin.turn import Turn, turn_of
 
 
 def reply(handler_input: HandlerInput, speech: str, reprompt: str, card: str | None = None) -> Response:
     """A response that waits for the user's answer."""
-    builder = handler_input.response_builder.speak(speech).ask(reprompt)
+    builder = handler_input.response_builder.speak(speakable(speech)).ask(speakable(reprompt))
     if card:
         builder.set_card(SimpleCard(turn_of(handler_input).speech("card_title"), card))
     return builder.response
@@ -28,7 +29,7 @@ def end(handler_input: HandlerInput, speech: str | None = None, card: str | None
     """A response that closes the session."""
     builder = handler_input.response_builder.set_should_end_session(True)
     if speech:
-        builder.speak(speech)
+        builder.speak(speakable(speech))
     if card:
         builder.set_card(SimpleCard(turn_of(handler_input).speech("card_title"), card))
     return builder.response
