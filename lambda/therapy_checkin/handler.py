@@ -62,6 +62,7 @@ from therapy_checkin.handlers.session_end import (
 )
 from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
 from therapy_checkin.observability import count, logger, metrics
+from therapy_checkin.snapshot import register_priming
 
 
 def build_skill_handler() -> Any:
@@ -114,6 +115,7 @@ def build_skill_handler() -> Any:
 
 
 _skill = build_skill_handler()
+register_priming()  # SnapStart only: build the client and load the SDK before the snapshot
 
 
 @logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
