@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 
+from therapy_checkin import intents
+
 SAMPLE_ENVELOPE = {
     "version": "1.0",
     "session": {
@@ -49,7 +51,7 @@ SAMPLE_ENVELOPE = {
         "requestId": "amzn1.echo-api.request.snapshot",
         "timestamp": "2026-01-05T12:00:00Z",
         "locale": "en-US",
-        "intent": {"name": "RateIntent", "confirmationStatus": "NONE", "slots": {}},
+        "intent": {"name": intents.RATE, "confirmationStatus": "NONE", "slots": {}},
     },
 }
 """A request as Alexa sends it, with made-up IDs. Deserialised only, never handled: nothing is read or stored."""
