@@ -24,7 +24,8 @@ export PIP_NO_INPUT := 1
 help:
 	@echo "make demo    talk to the skill on this machine (options: make demo ARGS='--date 2026-12-07')"
 	@echo "make test    ruff, mypy, cfn-lint and the whole pytest suite"
-	@echo "make bench   cold start, turn latency, memory and cost of a check-in, measured here"
+	@echo "make bench   cold start beside a minimal skill, turn CPU, bundle size, memory and cost, measured here"
+	@echo "make build   the deployable bundle with bytecode (needs python3.13 on PATH)"
 	@echo "make models  generate the interaction models from interaction-model/ (after editing the source)"
 
 $(VENV_STAMP): requirements-dev.txt lambda/requirements.txt
@@ -72,7 +73,8 @@ build: $(SAM_STAMP)
 models: $(VENV_STAMP) $(NODE_STAMP)
 	$(PY) -m devtools.build_models
 
-bench: $(VENV_STAMP) $(NODE_STAMP)
+# Builds first, so the bundle it measures is the one that would deploy.
+bench: build $(VENV_STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/checkin.py $(ARGS)
 
 pytest: $(VENV_STAMP) $(NODE_STAMP) $(SAM_STAMP)

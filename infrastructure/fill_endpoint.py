@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Write the deployed Lambda function's ARN into ``skill-package/skill.json``.
 
-The ARN comes either from the CloudFormation stack output ``CheckInFunctionArn``
-(``--stack-name``, optionally ``--region``) or straight from ``--function-arn``.
+The ARN comes either from the CloudFormation stack (``--stack-name``, optionally
+``--region``) or straight from ``--function-arn``. From the stack it is the output
+``CheckInAliasArn`` (the alias ``live``, the only target the skill may invoke, and the
+only one SnapStart serves) when the stack has it, else ``CheckInFunctionArn`` (stacks
+deployed before the alias existed).
 It replaces the endpoint of the custom API (``manifest.apis.custom.endpoint.uri``)
 and, where the manifest subscribes to skill events, the events endpoint
 (``manifest.events.endpoint.uri``). Nothing else in the manifest changes.
@@ -31,6 +34,7 @@ from typing import Any, Protocol
 
 PLACEHOLDER_ARN = "arn:aws:lambda:REGION:ACCOUNT_ID:function:FUNCTION_NAME"
 OUTPUT_KEY = "CheckInFunctionArn"
+ALIAS_OUTPUT_KEY = "CheckInAliasArn"
 SKILL_ID_PARAMETER = "SkillId"
 DEFAULT_MANIFEST = Path(__file__).resolve().parent.parent / "skill-package" / "skill.json"
 
@@ -87,7 +91,7 @@ def _stack(client: CloudFormationClient, stack_name: str) -> Mapping[str, Any]:
 
 
 def arn_from_stack(client: CloudFormationClient, stack_name: str, skill_id: str | None = None) -> str:
-    """Read the function ARN from the stack's outputs, checking ``skill_id`` if given."""
+    """Read the skill endpoint from the stack's outputs (the alias when there is one), checking ``skill_id``."""
     stack = _stack(client, stack_name)
     if skill_id is not None:
         parameters = {p.get("ParameterKey"): p.get("ParameterValue") for p in stack.get("Parameters", [])}
@@ -97,9 +101,10 @@ def arn_from_stack(client: CloudFormationClient, stack_name: str, skill_id: str 
                 f"stack {stack_name!r} was deployed for skill {deployed!r}, not {skill_id!r}: "
                 "redeploy with the right SkillId first"
             )
-    for output in stack.get("Outputs", []):
-        if output.get("OutputKey") == OUTPUT_KEY:
-            return check_function_arn(str(output.get("OutputValue", "")))
+    outputs = {output.get("OutputKey"): output.get("OutputValue", "") for output in stack.get("Outputs", [])}
+    for key in (ALIAS_OUTPUT_KEY, OUTPUT_KEY):
+        if key in outputs:
+            return check_function_arn(str(outputs[key]))
     raise EndpointError(f"stack {stack_name!r} has no output {OUTPUT_KEY!r} (is the deployment finished?)")
 
 
@@ -114,7 +119,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Write the skill's Lambda ARN into skill-package/skill.json.",
     )
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--stack-name", help="CloudFormation stack to read the CheckInFunctionArn output from")
+    source.add_argument("--stack-name", help="stack to read the CheckInAliasArn (else CheckInFunctionArn) output from")
     source.add_argument("--function-arn", help="use this Lambda function ARN instead of reading a stack")
     parser.add_argument("--region", help="AWS region of the stack (default: the AWS CLI/SDK configuration)")
     parser.add_argument("--skill-id", help="check that the stack was deployed for this skill ID")

@@ -181,6 +181,10 @@ def test_bundle_holds_the_skill_and_its_dependencies_but_no_local_tools(bundle: 
     assert (bundle / "therapy_checkin" / "handler.py").is_file()
     for package in ("ask_sdk_core", "ask_sdk_model", "aws_lambda_powertools"):
         assert (bundle / package).is_dir(), f"{package} missing from the bundle"
+    # Lambda's Python runtime has botocore and boto3: a second copy would only make the bundle bigger (the X-Ray
+    # SDK behind Powertools Tracer used to bring one).
+    for package in ("botocore", "boto3", "s3transfer", "aws_xray_sdk"):
+        assert not (bundle / package).exists(), f"{package} is in the bundle"
     assert not (bundle / "devtools").exists()
     assert not (bundle / "tests").exists()
 

@@ -224,6 +224,34 @@ def expanded(template: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _expand(template: dict[str, Any], parameters: dict[str, str]) -> dict[str, Any]:
+    source = copy.deepcopy(template)
+    source["Resources"]["CheckInFunction"]["Properties"]["CodeUri"] = "s3://therapy-checkin-artifacts/bundle.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        result = transform(source, {"SkillId": SKILL_ID, **parameters}, _NoManagedPolicyNames())
+    assert isinstance(result, dict)
+    return result
+
+
+def _resolve_parameters(value: Any, parameters: dict[str, str]) -> Any:
+    """A template with every Ref to one of ``parameters`` replaced by its value, as CloudFormation would."""
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in parameters:
+            return parameters[value["Ref"]]
+        return {key: _resolve_parameters(item, parameters) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve_parameters(item, parameters) for item in value]
+    return value
+
+
+@pytest.fixture(scope="module", params=["None", "PublishedVersions"])
+def snapstart(request: pytest.FixtureRequest, template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Each setting of the SnapStart parameter, with the template as SAM expands it and the parameter resolved."""
+    setting = str(request.param)
+    return setting, _resolve_parameters(_expand(template, {"SnapStart": setting}), {"SnapStart": setting})
+
+
 @pytest.fixture(scope="module")
 def fill_endpoint() -> ModuleType:
     return _load_fill_endpoint()
@@ -281,9 +309,10 @@ def test_function_environment(function: dict[str, Any]) -> None:
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "TherapyCheckIn"
     assert variables["POWERTOOLS_LOG_LEVEL"] == {"Ref": "LogLevel"}
     assert variables["LOG_LEVEL"] == {"Ref": "LogLevel"}
-    # Nothing a user said, and no response text (it repeats ratings), goes to logs or traces.
+    # Nothing a user said, and no response text (it repeats ratings), goes to logs.
     assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
-    assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+    # Traces are Lambda's own (active tracing): the function carries no tracer whose settings could matter.
+    assert not [name for name in variables if name.startswith("POWERTOOLS_TRACE")]
 
 
 def test_function_runs_with_the_role_declared_beside_it(template: dict[str, Any], function: dict[str, Any]) -> None:
@@ -465,12 +494,13 @@ def test_granted_table_actions_are_the_calls_storage_makes(expanded: dict[str, A
 
 
 def test_expanded_function_is_invocable_by_the_skill_alone(expanded: dict[str, Any]) -> None:
+    """Through the alias `live` only (the skill's endpoint); the unqualified function has no permission at all."""
     permissions = _resources_of_type(expanded, "AWS::Lambda::Permission")
     assert len(permissions) == 1
     (permission,) = permissions.values()
     assert permission["Properties"] == {
         "Action": "lambda:InvokeFunction",
-        "FunctionName": {"Ref": "CheckInFunction"},
+        "FunctionName": {"Ref": "CheckInFunctionAliaslive"},
         "Principal": "alexa-appkit.amazon.com",
         "EventSourceToken": {"Ref": "SkillId"},
     }
@@ -569,6 +599,25 @@ def test_arn_from_stack_reads_the_output(fill_endpoint: ModuleType) -> None:
     with stubber:
         assert fill_endpoint.arn_from_stack(client, "therapy-checkin", SKILL_ID) == ARN
     stubber.assert_no_pending_responses()
+
+
+def test_arn_from_stack_prefers_the_alias(fill_endpoint: ModuleType) -> None:
+    """The alias is the skill's endpoint: the AlexaSkill permission (and SnapStart) are on it alone."""
+    client, stubber = _stubbed_cloudformation(
+        [{"ParameterKey": "SkillId", "ParameterValue": SKILL_ID}],
+        [
+            {"OutputKey": "CheckInFunctionArn", "OutputValue": ARN},
+            {"OutputKey": "CheckInAliasArn", "OutputValue": ARN + ":live"},
+        ],
+    )
+    with stubber:
+        assert fill_endpoint.arn_from_stack(client, "therapy-checkin", SKILL_ID) == ARN + ":live"
+
+
+def test_template_outputs_what_fill_endpoint_reads(template: dict[str, Any], fill_endpoint: ModuleType) -> None:
+    outputs = template["Outputs"]
+    assert outputs[fill_endpoint.ALIAS_OUTPUT_KEY]["Value"] == {"Ref": "CheckInFunction.Alias"}
+    assert _get_att(outputs[fill_endpoint.OUTPUT_KEY]["Value"]) == ("CheckInFunction", "Arn")
 
 
 def test_arn_from_stack_refuses_another_skill(fill_endpoint: ModuleType) -> None:
@@ -676,3 +725,67 @@ def test_skill_manifest_matches_the_smapi_schema(skill_manifest: dict[str, Any])
             e.message for e in validator("v1.skill.Manifest.AlexaPresentationAplInterface").iter_errors(interface)
         ]
     assert errors == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# SnapStart (parameter SnapStart): both settings, as SAM expands the template
+
+
+def test_snapstart_parameter_is_off_unless_asked_for(template: dict[str, Any]) -> None:
+    parameter = template["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "None"
+    assert parameter["AllowedValues"] == ["None", "PublishedVersions"]
+
+
+def test_expanded_function_applies_snapstart_as_the_parameter_says(snapstart: tuple[str, dict[str, Any]]) -> None:
+    setting, expanded = snapstart
+    function = expanded["Resources"]["CheckInFunction"]["Properties"]
+    assert function["SnapStart"] == {"ApplyOn": setting}
+    assert function["Runtime"] == "python3.13", "SnapStart for Python needs 3.12 or later"
+
+
+def test_expanded_template_publishes_one_version_behind_the_alias(snapstart: tuple[str, dict[str, Any]]) -> None:
+    """SnapStart snapshots published versions only: the skill must call a version, through the alias."""
+    _, expanded = snapstart
+    versions = _resources_of_type(expanded, "AWS::Lambda::Version")
+    assert len(versions) == 1
+    ((version_name, version),) = versions.items()
+    assert version["Properties"]["FunctionName"] == {"Ref": "CheckInFunction"}
+    # A replaced version is deleted, so no old version keeps a cached snapshot (and its charge).
+    assert version["DeletionPolicy"] == "Delete"
+    aliases = _resources_of_type(expanded, "AWS::Lambda::Alias")
+    assert list(aliases) == ["CheckInFunctionAliaslive"]
+    alias = aliases["CheckInFunctionAliaslive"]["Properties"]
+    assert alias["Name"] == "live"
+    assert alias["FunctionName"] == {"Ref": "CheckInFunction"}
+    assert _get_att(alias["FunctionVersion"]) == (version_name, "Version")
+
+
+def test_expanded_alexa_permission_is_on_the_alias_alone(snapstart: tuple[str, dict[str, Any]]) -> None:
+    _, expanded = snapstart
+    permissions = _resources_of_type(expanded, "AWS::Lambda::Permission")
+    assert len(permissions) == 1
+    (permission,) = (resource["Properties"] for resource in permissions.values())
+    assert permission["FunctionName"] == {"Ref": "CheckInFunctionAliaslive"}
+    assert permission["Principal"] == "alexa-appkit.amazon.com"
+    assert permission["EventSourceToken"] == {"Ref": "SkillId"}
+    assert permission["Action"] == "lambda:InvokeFunction"
+
+
+def test_expanded_template_outputs_the_alias_as_the_skill_endpoint(snapstart: tuple[str, dict[str, Any]]) -> None:
+    _, expanded = snapstart
+    assert expanded["Outputs"]["CheckInAliasArn"]["Value"] == {"Ref": "CheckInFunctionAliaslive"}
+
+
+def test_expanded_template_with_either_setting_passes_cfn_lint(
+    snapstart: tuple[str, dict[str, Any]], template: dict[str, Any]
+) -> None:
+    setting, _ = snapstart
+    expanded = _expand(template, {"SnapStart": setting})  # the parameter still referenced, as deployed
+    assert [str(match) for match in lint(json.dumps(expanded))] == []
+
+
+def test_expanded_role_is_the_same_with_either_setting(snapstart: tuple[str, dict[str, Any]]) -> None:
+    """SnapStart needs no permission of its own: the grants stay exactly what the skill uses."""
+    _, expanded = snapstart
+    assert _grants(_role_statements(expanded)) == EXPECTED_GRANTS

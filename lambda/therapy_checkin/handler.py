@@ -63,7 +63,8 @@ from therapy_checkin.handlers.session_end import (
     UnknownRequestHandler,
 )
 from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
-from therapy_checkin.observability import count, logger, metrics, tracer
+from therapy_checkin.observability import count, logger, metrics
+from therapy_checkin.snapshot import register_priming
 
 
 def build_skill_handler() -> Any:
@@ -118,10 +119,10 @@ def build_skill_handler() -> Any:
 
 
 _skill = build_skill_handler()
+register_priming()  # SnapStart only: build the client and load the SDK before the snapshot
 
 
 @logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False, capture_error=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Alexa calls this once per request. The response is a plain dict for Lambda to return."""

@@ -1,4 +1,4 @@
-"""Logger, metrics and tracer, created once per process and shared by every request.
+"""Logger and metrics, created once per process and shared by every request.
 
 Nothing here may carry a rating, an utterance, or anything that stands for the user (not even a pseudonym):
 log the request type, the intent name and the conversation mode, nothing more.
@@ -6,7 +6,7 @@ log the request type, the intent name and the conversation mode, nothing more.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 SERVICE = "therapy-checkin"
@@ -14,7 +14,6 @@ NAMESPACE = "TherapyCheckIn"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-tracer = Tracer(service=SERVICE)
 
 
 def count(name: str) -> None:

@@ -19,7 +19,7 @@ from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.weeks import parse_timestamp, week_of
 from therapy_checkin.session import SessionState
 from therapy_checkin.speech import Speech, speech_for
-from therapy_checkin.storage import CheckInStore, History, UserKey, passcode_guard
+from therapy_checkin.storage import CheckInStore, History, UserKey, build_client, passcode_guard
 
 HISTORY_WEEKS = 9
 """Weeks read at launch: this week and the eight before it, enough for a recap and an eight-week trend."""
@@ -30,20 +30,7 @@ TURN_KEY = "turn"
 @cache
 def default_store() -> CheckInStore:
     """The process-wide store, created on first use so that import stays cheap."""
-    import boto3
-    from botocore.config import Config
-
-    from therapy_checkin import storage
-
-    client = boto3.session.Session().client(
-        "dynamodb",
-        config=Config(
-            connect_timeout=storage.CONNECT_TIMEOUT_SECONDS,
-            read_timeout=storage.READ_TIMEOUT_SECONDS,
-            retries={"mode": "standard", "total_max_attempts": storage.MAX_ATTEMPTS},
-        ),
-    )
-    return CheckInStore(settings().table_name, client)
+    return CheckInStore(settings().table_name, build_client())
 
 
 class NoUser(Exception):
