@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import settings
 
 os.environ.update(
     {
@@ -33,6 +34,26 @@ from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.table import create_table
 
 TABLE_NAME = os.environ["TABLE_NAME"]
+
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+"""Continuous integration sets ``CI=true``: property tests then run their full example counts."""
+LOCAL_SHARE = 0.1
+
+
+settings.register_profile("ci", deadline=None)
+settings.register_profile("dev", max_examples=20, deadline=None)
+settings.load_profile("ci" if CI else "dev")
+"""Property tests that name no count of their own draw hypothesis's usual 100 examples in CI, 20 locally."""
+
+
+def examples(in_ci: int) -> int:
+    """How many examples a property test draws: all of them in CI, a tenth locally (at least 20), so the local
+    loop takes seconds while CI still explores widely. ``HYPOTHESIS_FULL=1`` asks for the full count here too."""
+    if CI or os.environ.get("HYPOTHESIS_FULL") == "1":
+        return in_ci
+    return max(20, int(in_ci * LOCAL_SHARE))
+
+
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """A fixed clock for conversations: Monday of ISO week 2026-W48."""
 
@@ -58,20 +79,53 @@ def alexa_api(alexa_api_server: FakeAlexaApi) -> Iterator[FakeAlexaApi]:
     alexa_api_server.reset()
 
 
-@pytest.fixture
-def dynamodb() -> Iterator[Any]:
-    """A fresh in-process DynamoDB (moto) with the table created from template.yaml."""
-    import boto3
+@pytest.fixture(scope="session")
+def moto_dynamodb() -> Iterator[Any]:
+    """One in-process DynamoDB (moto) for the whole run, holding the table created from template.yaml.
+
+    Starting moto, building a client and creating the table cost far more than a conversation, so they happen
+    once; each test that uses :func:`dynamodb` then starts from an empty table (see there). Requests to any
+    other endpoint (dynalite on loopback) pass through untouched.
+    """
     from moto import mock_aws
 
-    from therapy_checkin.turn import default_store
+    from therapy_checkin.storage import build_client
 
     with mock_aws():
-        default_store.cache_clear()
-        client = boto3.client("dynamodb", region_name="us-east-1")
+        client = build_client()
         create_table(client, TABLE_NAME)
         yield client
-        default_store.cache_clear()
+
+
+@pytest.fixture
+def dynamodb(moto_dynamodb: Any) -> Iterator[Any]:
+    """The in-process table, empty at the start of the test, with the skill's store built afresh for it (so
+    nothing one test hooks into the client reaches another)."""
+    from therapy_checkin.turn import default_store
+
+    default_store.cache_clear()
+    yield moto_dynamodb
+    default_store.cache_clear()
+    empty_table(moto_dynamodb)
+
+
+def empty_table(client: Any) -> None:
+    """Delete every item a test left behind (a few dozen at most: one scan, a batch delete or two)."""
+    keys = [{"pk": item["pk"], "sk": item["sk"]} for item in _all_keys(client)]
+    for start in range(0, len(keys), 25):
+        client.batch_write_item(
+            RequestItems={TABLE_NAME: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]}
+        )
+
+
+def _all_keys(client: Any) -> Iterator[dict[str, Any]]:
+    query: dict[str, Any] = {"TableName": TABLE_NAME, "ProjectionExpression": "pk, sk"}
+    while True:
+        page = client.scan(**query)
+        yield from page.get("Items", [])
+        if "LastEvaluatedKey" not in page:
+            return
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devtools.envelopes import TEST_SKILL_ID, Device, FakeLambdaContext, envelope, intent_request
-from tests.conftest import checking_ssml, table_items
+from tests.conftest import checking_ssml, empty_table, examples, table_items
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import Mode
@@ -196,32 +196,28 @@ def assert_table_holds_no_junk(dynamodb: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def fuzz_table() -> Iterator[tuple[Handler, Any]]:
-    import boto3
-    from moto import mock_aws
-
-    from devtools.table import create_table
+def fuzz_table(moto_dynamodb: Any) -> Iterator[tuple[Handler, Any]]:
+    from therapy_checkin.handler import lambda_handler
     from therapy_checkin.turn import default_store
 
-    with mock_aws():
-        default_store.cache_clear()
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, "therapy-checkin-test")
-        from therapy_checkin.handler import lambda_handler
-
-        yield checking_ssml(lambda_handler), client
-        default_store.cache_clear()
+    default_store.cache_clear()
+    yield checking_ssml(lambda_handler), moto_dynamodb
+    default_store.cache_clear()
+    empty_table(moto_dynamodb)
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=examples(1200), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(event=envelopes())
 def test_any_envelope_gets_a_valid_answer(fuzz_table: tuple[Handler, Any], event: dict[str, Any]) -> None:
     handler, dynamodb = fuzz_table
     assert_valid_response(handler(event, FakeLambdaContext()))
     assert_table_holds_no_junk(dynamodb)
+    empty_table(dynamodb)  # so the next example's check reads only what that example wrote
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     event=envelopes(),
     skill_id=st.one_of(st.none(), junk, st.just("amzn1.ask.skill.another")),

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devtools.conversation import Conversation
-from tests.conftest import ratings_in_table, table_items
+from tests.conftest import examples, ratings_in_table, table_items
 from therapy_checkin.domain.passcode import parse_code
 from therapy_checkin.domain.ratings import MAX_HEARD_LENGTH, NotARating, Rating, parse_rating
 from therapy_checkin.domain.weeks import is_week_key
@@ -108,7 +108,7 @@ def _has_foreign_digit(text: str) -> bool:
     return any(not char.isascii() and unicodedata.category(char) in ("Nd", "No") for char in text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     heard=st.one_of(
         st.text(max_size=120),

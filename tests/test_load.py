@@ -47,6 +47,7 @@ def check_in(user: int) -> Device:
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_many_people_at_once_each_keep_their_own_answers(dynalite_dynamodb: Any) -> None:
     from boto3.dynamodb.types import TypeDeserializer
 

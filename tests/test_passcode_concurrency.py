@@ -18,6 +18,8 @@ from therapy_checkin.domain import passcode
 from therapy_checkin.domain.passcode import MAX_FAILURES
 from therapy_checkin.storage import UserKey
 
+pytestmark = pytest.mark.node
+
 GUESSES = 31
 NOW = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
 ACCOUNT = "amzn1.ask.account.CONCURRENT-GUESSES"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext
-from tests.conftest import MONDAY_NOON, TABLE_NAME, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, examples, table_items
 from tests.test_faults import FaultInjector
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import PendingWrite, SessionState
@@ -197,6 +197,7 @@ def test_a_turn_after_an_outage_answers_in_time_with_real_backoff(
     assert item["skipped"] == {SIGN_IDS[4]} and item["completedAt"]
 
 
+@pytest.mark.slow
 def test_sign_by_sign_after_a_conflict_still_answers_in_time_with_real_backoff(
     talk: Talk,
     dynamodb: Any,
@@ -445,7 +446,7 @@ def _expected(
     return stamps, skipped - ratings.keys()
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     before=st.fixed_dictionaries(dict.fromkeys(SIGNS, stored_sign)),
     answers=st.lists(pending_answer, min_size=1, max_size=6),

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from therapy_checkin.chart import DOCUMENT_PATH, chart_datasource, chart_document
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.recap import (
@@ -418,7 +419,7 @@ def check_numbers(text: str, this: WeekAnswers, earlier: list[WeekAnswers]) -> s
     return text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(histories())
 def test_any_recap_is_short_kind_and_true_to_the_data(
     history: tuple[WeekAnswers, list[WeekAnswers], bool, int],

@@ -21,6 +21,8 @@ from jsonschema import Draft4Validator
 from devtools.nlu import available_locales, normalise
 from therapy_checkin import intents
 
+pytestmark = pytest.mark.node
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "node_modules" / "ask-smapi-model" / "spec.json"
 SKILL_JSON = ROOT / "skill-package" / "skill.json"

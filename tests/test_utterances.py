@@ -30,7 +30,7 @@ from devtools.nlu import (
     understanding,
     words_to_number,
 )
-from tests.conftest import MONDAY_NOON, TABLE_NAME, checking_ssml
+from tests.conftest import MONDAY_NOON, checking_ssml, empty_table
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -238,13 +238,9 @@ class Answering:
 
 
 @pytest.fixture(scope="module")
-def answering() -> Iterator[Answering]:
-    """The real handler on one moto table for the whole module, with the error handler's log and every metric
-    recorded."""
-    import boto3
-    from moto import mock_aws
-
-    from devtools.table import create_table
+def answering(moto_dynamodb: Any) -> Iterator[Answering]:
+    """The real handler on the run's moto table for the whole module, with the error handler's log and every
+    metric recorded."""
     from therapy_checkin.handler import lambda_handler
     from therapy_checkin.handlers import errors
     from therapy_checkin.observability import metrics
@@ -260,14 +256,14 @@ def answering() -> Iterator[Answering]:
         observed.metrics.append(str(kwargs.get("name", args[0] if args else "")))
         original_add_metric(*args, **kwargs)
 
-    with mock_aws(), pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
         default_store.cache_clear()
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), TABLE_NAME)
         patch.setattr(errors, "log_safely", log_safely)
         patch.setattr(metrics, "add_metric", add_metric)
         yield Answering(checking_ssml(lambda_handler), observed)
         default_store.cache_clear()
+        empty_table(moto_dynamodb)
 
 
 def send(handler: Any, said: str, state: str, locale: str = "en-US") -> Reply:
@@ -285,6 +281,7 @@ def request_for(nlu: Understanding, said: str) -> dict[str, Any]:
     return intent_request(str(resolution.intent), dict(resolution.slots))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state", list(STATES))
 def test_every_utterance_is_answered_in_every_state(state: str, answering: Answering) -> None:
     handler, observed = answering.handler, answering.observed
