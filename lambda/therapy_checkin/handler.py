@@ -62,7 +62,12 @@ from therapy_checkin.handlers.session_end import (
     StopHandler,
     UnknownRequestHandler,
 )
-from therapy_checkin.interceptors import PendingWritesInterceptor, SessionStateInterceptor, TurnInterceptor
+from therapy_checkin.interceptors import (
+    PendingWritesInterceptor,
+    ProfileInterceptor,
+    SessionStateInterceptor,
+    TurnInterceptor,
+)
 from therapy_checkin.observability import count, logger, metrics
 from therapy_checkin.snapshot import register_priming
 
@@ -109,6 +114,7 @@ def build_skill_handler() -> Any:
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(TurnInterceptor())
     builder.add_global_request_interceptor(PendingWritesInterceptor())
+    builder.add_global_response_interceptor(ProfileInterceptor())
     builder.add_global_response_interceptor(SessionStateInterceptor())
     builder.add_exception_handler(CrisisErrorHandler())
     builder.add_exception_handler(SkillEventErrorHandler())

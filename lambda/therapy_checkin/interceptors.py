@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
@@ -10,7 +12,7 @@ from ask_sdk_model import Response
 from therapy_checkin import intents
 from therapy_checkin.observability import logger
 from therapy_checkin.saving import flush_pending
-from therapy_checkin.storage import begin_turn
+from therapy_checkin.storage import StorageUnavailable, begin_turn
 from therapy_checkin.turn import turn_of
 
 
@@ -42,6 +44,18 @@ class PendingWritesInterceptor(AbstractRequestInterceptor):
         crisis = any(is_intent_name(name)(handler_input) for name in intents.CRISIS_INTENTS)
         if turn.state.pending and not crisis:
             flush_pending(turn)
+
+
+class ProfileInterceptor(AbstractResponseInterceptor):
+    """A time zone Alexa told this turn goes to the profile once, at the end of the turn, unless the turn already
+    wrote the profile with it (a first launch). A table that cannot take it loses nothing: the zone stays in the
+    session, and a later session reads it from Alexa again."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        turn = turn_of(handler_input)
+        if turn.time_zone_to_store is not None:
+            with contextlib.suppress(StorageUnavailable):
+                turn.save_profile()
 
 
 class SessionStateInterceptor(AbstractResponseInterceptor):

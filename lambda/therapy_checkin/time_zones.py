@@ -5,7 +5,7 @@ client and :class:`therapy_checkin.alexa_api.TimedApiClient`, so one call costs 
 
 What it costs: one call per user per month. The answer is kept
 
-* in session state, so later turns of the session never look again;
+* in session state, so later turns of the session never look again (:meth:`therapy_checkin.turn.Turn.time_zone`);
 * on the profile item with the time it was read (``timeZone``, ``timeZoneAt``), so later sessions read it with
   the history they load anyway. It is read again from Alexa once it is older than :data:`REFRESH_AFTER`,
   because people move and devices are re-set; a refresh that fails keeps the stored zone.
@@ -18,45 +18,49 @@ again.
 
 from __future__ import annotations
 
-import contextlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.handler_input import HandlerInput
 
 from therapy_checkin.observability import count, logger
-from therapy_checkin.storage import StorageUnavailable
-
-if TYPE_CHECKING:
-    from therapy_checkin.turn import Turn
+from therapy_checkin.storage import Profile
 
 REFRESH_AFTER = timedelta(days=30)
 
 
-def user_time_zone(turn: Turn) -> str | None:
-    """The user's IANA time zone, or ``None`` for UTC. Calls Alexa only when nothing fresh is stored."""
-    state = turn.state
-    if state.time_zone:
-        return state.time_zone
-    if state.time_zone_unavailable:
-        return None
-    profile = turn.history().profile
-    stored = profile.time_zone if profile and valid_zone(profile.time_zone) else None
-    if stored and profile and _fresh(profile.time_zone_at, turn.now):
-        state.time_zone = stored
-        return stored
-    fetched = fetch_time_zone(turn.handler_input)
-    if fetched:
-        with contextlib.suppress(StorageUnavailable):  # kept in the session; the next session stores it
-            turn.store.save_profile(turn.user, turn.now, time_zone=fetched)
-        state.time_zone = fetched
-        return fetched
-    if stored:
-        state.time_zone = stored
-        return stored
-    state.time_zone_unavailable = True
-    return None
+@dataclass(frozen=True)
+class Resolved:
+    """Where the week is counted, and what, if anything, the profile should learn."""
+
+    zone: str | None
+    """An IANA name, or ``None`` for UTC."""
+    to_store: str | None = None
+    """A zone freshly read from Alexa, for the turn to write to the profile (once, with anything else it writes)."""
+    unavailable: bool = False
+    """Alexa could not tell: UTC for the rest of the session, without asking again."""
+
+
+def needs_lookup(profile: Profile | None, now: datetime) -> bool:
+    """Whether Alexa must be asked: no usable zone on the profile, or one read more than a month ago."""
+    return not (profile is not None and valid_zone(profile.time_zone) and _fresh(profile.time_zone_at, now))
+
+
+def resolve(profile: Profile | None, now: datetime, fetched: str | None) -> Resolved:
+    """The zone to use, from the profile and (when :func:`needs_lookup` said so) what Alexa answered.
+
+    A plain function of its inputs: the turn reads the profile and asks Alexa, this decides. A refresh that
+    fails keeps the stored zone; a stored zone that is unusable counts as none.
+    """
+    stored = profile.time_zone if profile is not None and valid_zone(profile.time_zone) else None
+    if not needs_lookup(profile, now):
+        return Resolved(zone=stored)
+    if fetched is not None:
+        return Resolved(zone=fetched, to_store=fetched)
+    if stored is not None:
+        return Resolved(zone=stored)
+    return Resolved(zone=None, unavailable=True)
 
 
 def fetch_time_zone(handler_input: HandlerInput) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from therapy_checkin import time_zones
 from therapy_checkin.config import settings
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.weeks import parse_timestamp, week_of
@@ -59,6 +60,8 @@ class Turn:
         attributes: Any = envelope.session.attributes if envelope.session else None
         self.state = SessionState.from_attributes(attributes, owner=self.user.session_owner)
         self._history: History | None = None
+        self.time_zone_to_store: str | None = None
+        """A time zone Alexa told this turn, not yet on the profile."""
 
     @property
     def store(self) -> CheckInStore:
@@ -81,10 +84,26 @@ class Turn:
 
     def time_zone(self) -> str | None:
         """The user's IANA time zone (``None`` means UTC): from the session, the profile, or Alexa's Settings API,
-        looked up at most once a session and refreshed monthly (see :mod:`therapy_checkin.time_zones`)."""
-        from therapy_checkin.time_zones import user_time_zone
+        looked up at most once a session and refreshed monthly (see :mod:`therapy_checkin.time_zones`).
 
-        return user_time_zone(self)
+        A zone newly read from Alexa is kept for :meth:`save_profile`, which writes it once per turn."""
+        state = self.state
+        if state.time_zone or state.time_zone_unavailable:
+            return state.time_zone
+        profile = self.history().profile
+        fetched = time_zones.fetch_time_zone(self.handler_input) if time_zones.needs_lookup(profile, self.now) else None
+        resolved = time_zones.resolve(profile, self.now, fetched)
+        state.time_zone, state.time_zone_unavailable = resolved.zone, resolved.unavailable
+        self.time_zone_to_store = resolved.to_store
+        return resolved.zone
+
+    def save_profile(self, *, first_visit: bool = False) -> None:
+        """Write what this turn learnt about the user to the profile, in one UpdateItem: the first visit, and a
+        time zone newly read from Alexa. Nothing to write, nothing written."""
+        if not first_visit and self.time_zone_to_store is None:
+            return
+        self.store.save_profile(self.user, self.now, time_zone=self.time_zone_to_store)
+        self.time_zone_to_store = None
 
     def week(self) -> str:
         """The week this session's answers belong to: fixed at the start of a check-in."""

@@ -43,7 +43,8 @@ class LaunchHandler(AbstractRequestHandler):
         history = turn.history()
         # A profile without a first visit holds only settings (a passcode set in a one-shot request).
         if history.profile is None or history.profile.first_seen is None:
-            turn.store.save_profile(turn.user, turn.now, time_zone=turn.time_zone())
+            turn.time_zone()
+            turn.save_profile(first_visit=True)
             turn.answers()  # keep this (empty) week in the session, so the next turn need not read the table
             turn.state.mode = Mode.OFFER_START
             welcome = " ".join((speech("welcome_first"), speech("disclaimer"), speech("offer_first")))
