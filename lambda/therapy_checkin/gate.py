@@ -106,7 +106,18 @@ def past_answers(turn: Turn, then: PendingRecap) -> PastAnswers:
 
 
 def summary_answers(turn: Turn) -> PastAnswers | SummaryWithheld:
-    """For the end of a check-in: the answers, or why they are not read. Never asks for the passcode."""
+    """For the end of a check-in: the answers, or why they are not read. Never asks for the passcode.
+
+    When the launch's read left what the recap needs in the session (the week before, the streak, whether a
+    passcode is set), the table is not read again."""
+    state = turn.state
+    if not turn.history_read and state.streak is not None and state.recap_guarded is not None:
+        if state.recap_guarded and not state.recap_unlocked:
+            return SummaryWithheld.PROTECTED
+        current = turn.answers()
+        weeks = (current,) if state.earlier is None else (current, state.earlier)
+        on_cards = not state.recap_guarded and turn.user.is_account_scope
+        return _made(turn, weeks, {current.week: state.streak}, ratings_on_cards=on_cards, earlier=True)
     try:
         guard = guard_of(turn)
     except StorageUnavailable:

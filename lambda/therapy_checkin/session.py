@@ -162,7 +162,10 @@ RECAP_UNLOCKED = "recapUnlocked"
 RECAP_GUARDED = "recapGuarded"
 PENDING_RECAP = "pendingRecap"
 PASSCODE_DRAFT = "passcodeDraft"
+EARLIER = "earlier"
+STREAK = "streak"
 MAX_PENDING = 64
+MAX_STREAK = 100_000
 
 
 @dataclass
@@ -191,6 +194,10 @@ class SessionState:
     """Whether the speaker's profile had a passcode when this session last read it (``None``: never read)."""
     pending_recap: PendingRecap | None = None
     passcode_draft: PasscodeDraft | None = None
+    earlier: WeekAnswers | None = None
+    """From the launch's read: the newest earlier week with a rating, for the recap at the end of the check-in."""
+    streak: int | None = None
+    """From the launch's read: this week's streak (stored with its first answer, or to be stored with it)."""
 
     @property
     def asking_sign(self) -> bool:
@@ -213,6 +220,8 @@ class SessionState:
             RECAP_GUARDED: self.recap_guarded,
             PENDING_RECAP: _pending_recap_to_attributes(self.pending_recap),
             PASSCODE_DRAFT: _draft_to_attributes(self.passcode_draft),
+            EARLIER: _answers_to_attributes(self.earlier) if self.earlier else None,
+            STREAK: self.streak,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -250,6 +259,8 @@ class SessionState:
             recap_guarded=guarded if isinstance(guarded, bool) else None,
             pending_recap=_pending_recap(raw.get(PENDING_RECAP)),
             passcode_draft=_draft(raw.get(PASSCODE_DRAFT)),
+            earlier=_answers(raw.get(EARLIER)),
+            streak=_int_in(raw.get(STREAK), 1, MAX_STREAK, None),
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE

@@ -17,6 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from therapy_checkin import time_zones
 from therapy_checkin.config import settings
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.recap import first_answer_streak
 from therapy_checkin.domain.weeks import parse_timestamp, week_of
 from therapy_checkin.session import SessionState
 from therapy_checkin.speech import Speech, speech_for
@@ -97,6 +98,11 @@ class Turn:
         self.time_zone_to_store = resolved.to_store
         return resolved.zone
 
+    @property
+    def history_read(self) -> bool:
+        """Whether this turn has read the table already (a plain flag: reading it is :meth:`history`)."""
+        return self._history is not None
+
     def save_profile(self, *, first_visit: bool = False) -> None:
         """Write what this turn learnt about the user to the profile, in one UpdateItem: the first visit, and a
         time zone newly read from Alexa. Nothing to write, nothing written."""
@@ -115,7 +121,16 @@ class Turn:
         """This week's answers: from the session when it has them, otherwise from the table."""
         if self.state.answers is None:
             week = self.week()
-            self.state.answers = self.history().week(week) or WeekAnswers(week=week)
+            history = self.history()
+            current = history.week(week) or WeekAnswers(week=week)
+            self.state.answers = current
+            # What the rest of the check-in needs from this read, so no later turn reads the table again.
+            earlier = sorted((answers for answers in history.weeks if answers.week < week), key=lambda a: a.week)
+            self.state.earlier = next((answers for answers in reversed(earlier) if answers.ratings), None)
+            if current.started:
+                self.state.streak = history.streaks.get(week)
+            else:
+                self.state.streak = first_answer_streak(week, history.weeks, history.streaks)
         return self.state.answers
 
 

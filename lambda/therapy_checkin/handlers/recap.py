@@ -49,6 +49,8 @@ def streak_to_store(turn: Turn) -> int | None:
     answers = turn.answers()
     if answers.started:
         return None
+    if turn.state.streak is not None:
+        return turn.state.streak  # worked out from the launch's read
     try:
         history = turn.history()
     except StorageUnavailable:
