@@ -73,6 +73,12 @@ def check_in_all(conversation: Conversation) -> Reply:
     return reply
 
 
+def offers_reminder(reply: Reply) -> bool:
+    """The end of a first check-in: instead of goodbye, the offer of a weekly reminder, with a reprompt."""
+    offered = reply.speech.endswith("A weekly reminder can help the habit stick. Would you like one?")
+    return offered and not reply.ends_session and bool(reply.reprompt)
+
+
 def assert_open(reply: Reply) -> None:
     assert not reply.ends_session, reply.speech
     assert reply.reprompt, reply.speech

@@ -82,6 +82,9 @@ def _free_to_start(handler_input: HandlerInput) -> bool:
 
 
 def _enter(handler_input: HandlerInput, mode: Mode) -> None:
+    state = turn_of(handler_input).state
+    if state.mode is Mode.OFFER_REMINDER:
+        state.mode = Mode.IDLE  # the offer was taken up: afterwards, nothing is left to come back to
     start_detour(handler_input, mode)
 
 
@@ -91,7 +94,7 @@ def _finish(handler_input: HandlerInput, message: str) -> Response:
     turn.state.reminder_draft = None
     if turn.state.mode in DETOURS:
         leave_detour(handler_input)
-    if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP):
+    if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP, Mode.OFFER_REMINDER):
         turn.state.mode = Mode.IDLE
         return end(handler_input, f"{message} {turn.speech('goodbye')}")
     question, reprompt = current_question(handler_input)
