@@ -58,6 +58,7 @@ EXAMPLES = (
     "go back",
     "stop for now",
     "ask therapy check in how am I doing",
+    "remind me every sunday at seven pm",
 )
 
 
@@ -134,6 +135,17 @@ def describe_request(resolution: Resolution) -> str:
     return f"  [{resolution.describe()}]{note}"
 
 
+PERMISSION_PROMPT = "(Alexa's own question) May Therapy Check-In set reminders for you? Say yes or no."
+"""How the console shows Alexa's voice permission question; the answer goes back as a Connections.Response."""
+
+
+def asks_permission(reply: Reply) -> bool:
+    return any(
+        directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor"
+        for directive in reply.directives
+    )
+
+
 def show_reply(reply: Reply) -> str:
     """What Alexa would say, the reprompt, and the card in the Alexa app, labelled."""
     lines: list[str] = []
@@ -145,6 +157,8 @@ def show_reply(reply: Reply) -> str:
     if card:
         text = card.get("content") or card.get("text") or ""
         lines.append(_block("Card:", f"{card.get('title', '')}: {text}".strip(": ")))
+    if asks_permission(reply):
+        lines.append(_block("Alexa:", PERMISSION_PROMPT))
     if not lines:
         lines.append("  (no reply)")
     if reply.ends_session:
@@ -192,6 +206,8 @@ class Console:
             return self.command(text.lower())
         resolution = self.nlu.resolve(text)
         conversation = self.conversation
+        if conversation.in_session and conversation.history and asks_permission(conversation.history[-1]):
+            return self.permission_answer(resolution.intent)
         if resolution.kind is Kind.INTENT and not resolution.one_shot and not conversation.in_session:
             self.print(f"  (the skill is closed: say 'open {self.nlu.model.invocation_name}' first)")
             return True
@@ -207,6 +223,16 @@ class Console:
             if resolution.one_shot:
                 conversation.session_id = None  # "Alexa, ask ...": a new session
             reply = conversation.intent(str(resolution.intent), **dict(resolution.slots))
+        self.print(show_reply(reply))
+        self.speaker.say(reply.speech)
+        return True
+
+    def permission_answer(self, intent: str | None) -> bool:
+        """The answer to Alexa's permission question, sent back to the skill as Alexa does."""
+        status = {"AMAZON.YesIntent": "ACCEPTED", "AMAZON.NoIntent": "DENIED"}.get(str(intent), "NOT_ANSWERED")
+        self.print(f"  [Connections.Response ({status})]")
+        self.conversation.now = self.clock.now()
+        reply = self.conversation.permission_answer(status)
         self.print(show_reply(reply))
         self.speaker.say(reply.speech)
         return True

@@ -17,6 +17,7 @@ from typing import Any
 from devtools.envelopes import (
     Device,
     FakeLambdaContext,
+    connections_response,
     envelope,
     intent_request,
     launch_request,
@@ -115,6 +116,14 @@ class Conversation:
 
     def rate(self, value: str | int) -> Reply:
         return self.intent("RateIntent", rating=str(value))
+
+    def permission_answer(self, status: str, code: str = "200") -> Reply:
+        """Alexa's answer to the skill's voice permission request. After ACCEPTED, later requests carry the
+        granted scope, as Alexa's do."""
+        reply = self.send(connections_response(status, code))
+        if status == "ACCEPTED" and code == "200":
+            self.device.reminder_permission = "GRANTED"
+        return reply
 
     def end_session(self, reason: str = "USER_INITIATED") -> Reply | None:
         """The session closes without the skill ending it (the user walked away)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
 ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 API_ENDPOINT_VARIABLE = "ALEXA_API_ENDPOINT"
 """Set it (for example to ``devtools/fake_alexa_api.py``'s URL) to send new devices' API calls elsewhere."""
 
@@ -31,6 +32,9 @@ class Device:
     api_endpoint: str = field(default_factory=lambda: os.environ.get(API_ENDPOINT_VARIABLE, ALEXA_API_ENDPOINT))
     """Where the skill calls Alexa's APIs (the time zone): Alexa's own, or a fake one named by the environment."""
     supports_apl: bool = False
+    reminder_permission: str | None = None
+    """The reminders scope's status in ``context.System.user.permissions`` ("GRANTED", "DENIED"), or None when the
+    user never answered; Alexa sends the scope once it was granted."""
 
 
 def timestamp(moment: datetime | None = None) -> str:
@@ -42,9 +46,12 @@ def _system(device: Device) -> dict[str, Any]:
     interfaces: dict[str, Any] = {}
     if device.supports_apl:
         interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.2"}}
+    user: dict[str, Any] = {"userId": device.user_id}
+    if device.reminder_permission is not None:
+        user["permissions"] = {"scopes": {REMINDERS_SCOPE: {"status": device.reminder_permission}}}
     system: dict[str, Any] = {
         "application": {"applicationId": device.skill_id},
-        "user": {"userId": device.user_id},
+        "user": user,
         "device": {"deviceId": device.device_id, "supportedInterfaces": interfaces},
         "apiEndpoint": device.api_endpoint,
         "apiAccessToken": "local-access-token",
@@ -114,6 +121,18 @@ def resolved_slot(
     else:
         resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
     return {"value": value, "resolutions": {"resolutionsPerAuthority": [resolution]}}
+
+
+def connections_response(status: str, code: str = "200", name: str = "AskFor") -> dict[str, Any]:
+    """Alexa's answer to a ``Connections.SendRequest`` (the voice permission request): ACCEPTED, DENIED or
+    NOT_ANSWERED, with a status code other than 200 when the request could not be made."""
+    return {
+        "type": "Connections.Response",
+        "name": name,
+        "status": {"code": code, "message": "OK" if code == "200" else "Error"},
+        "payload": {"permissionScope": REMINDERS_SCOPE, "status": status},
+        "token": "weekly-reminder",
+    }
 
 
 def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:

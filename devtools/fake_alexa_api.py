@@ -1,8 +1,15 @@
-"""A stand-in for the Alexa Settings API on loopback, for tests and the local console.
+"""A stand-in for the Alexa Settings and Reminders APIs on loopback, for tests and the local console.
 
-It answers ``GET /v2/devices/{deviceId}/settings/System.timeZone`` as Alexa does (a JSON string such as
-``"America/Los_Angeles"``), and can be told to misbehave per device: an error status (403, 500), or an answer
+Settings: it answers ``GET /v2/devices/{deviceId}/settings/System.timeZone`` as Alexa does (a JSON string such
+as ``"America/Los_Angeles"``), and can be told to misbehave per device: an error status (403, 500), or an answer
 that comes too late. Every request is recorded, so a test can count how often the skill asked.
+
+Reminders: ``POST /v1/alerts/reminders`` creates one (answering its ``alertToken``), ``GET``, ``PUT`` and
+``DELETE /v1/alerts/reminders/{alertToken}`` read, replace and delete it (404 for one that is not there), as the
+Alexa Reminders API does. Each call is recorded with its method, path, JSON body and Authorization header
+(:attr:`FakeAlexaApi.reminder_calls`), and each method can be told to fail (:meth:`FakeAlexaApi.fail_reminders`:
+a status such as 401, 403, 429 or 500, or an answer too late for the skill's timeout). The reminders are kept in
+:attr:`FakeAlexaApi.reminders` until :meth:`reset`.
 
 Point a request envelope's ``context.System.apiEndpoint`` at :attr:`FakeAlexaApi.url` (``Device(api_endpoint=...)``).
 """
@@ -18,6 +25,7 @@ from types import TracebackType
 from typing import Any
 
 TIME_ZONE_PATH = re.compile(r"^/v2/devices/(?P<device>[^/]+)/settings/System\.timeZone$")
+REMINDERS_PATH = re.compile(r"^/v1/alerts/reminders(?:/(?P<token>[^/]+))?$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,23 @@ class Recorded:
     authorization: str | None
 
 
+@dataclass(frozen=True)
+class ReminderCall:
+    """One call to the fake Reminders API, as the skill sent it."""
+
+    method: str
+    path: str
+    body: Any
+    authorization: str | None
+
+
+@dataclass(frozen=True)
+class Late:
+    """An answer that comes after ``seconds``: later than the skill waits."""
+
+    seconds: float
+
+
 @dataclass
 class FakeAlexaApi:
     """A threaded HTTP server on ``127.0.0.1`` with a free port. Use as a context manager, or start()/stop()."""
@@ -51,6 +76,12 @@ class FakeAlexaApi:
     """The answer for devices with nothing configured; ``None`` answers 204 with no content, as Alexa can."""
     behaviours: dict[str, Answer | Failure] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
+    reminders: dict[str, Any] = field(default_factory=dict)
+    """Reminders held, by alert token: the body they were created (or last replaced) with."""
+    reminder_calls: list[ReminderCall] = field(default_factory=list)
+    reminder_faults: dict[str, Failure | Late] = field(default_factory=dict)
+    """Per HTTP method ("POST", "GET", "PUT", "DELETE"): how the Reminders API misbehaves."""
+    _next_token: int = 0
     _server: ThreadingHTTPServer | None = None
     _released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,6 +99,14 @@ class FakeAlexaApi:
     def fail(self, device_id: str, status: int) -> None:
         self.behaviours[device_id] = Failure(status)
 
+    def fail_reminders(self, method: str, fault: int | Late) -> None:
+        """Make every ``method`` call to the Reminders API answer ``fault`` (a status) or come too late."""
+        self.reminder_faults[method] = Failure(fault, "Refused by the fake API.") if isinstance(fault, int) else fault
+
+    def calls(self) -> list[ReminderCall]:
+        with self._lock:
+            return list(self.reminder_calls)
+
     def time_zone_requests(self, device_id: str | None = None) -> list[Recorded]:
         with self._lock:
             return [r for r in self.requests if device_id is None or r.device_id == device_id]
@@ -78,6 +117,10 @@ class FakeAlexaApi:
         with self._lock:
             self.behaviours.clear()
             self.requests.clear()
+            self.reminders.clear()
+            self.reminder_calls.clear()
+            self.reminder_faults.clear()
+            self._next_token = 0
         self._released = threading.Event()
 
     def start(self) -> FakeAlexaApi:
@@ -85,6 +128,15 @@ class FakeAlexaApi:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                api._handle(self)
+
+            def do_POST(self) -> None:
+                api._handle(self)
+
+            def do_PUT(self) -> None:
+                api._handle(self)
+
+            def do_DELETE(self) -> None:
                 api._handle(self)
 
             def log_message(self, format: str, *args: Any) -> None:
@@ -111,6 +163,10 @@ class FakeAlexaApi:
         self.stop()
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        if REMINDERS_PATH.match(request.path.split("?", 1)[0]):
+            return self._reminders(request)
+        if request.command != "GET":
+            return _send(request, 405, {"type": "METHOD_NOT_ALLOWED", "message": "Not allowed."})
         match = TIME_ZONE_PATH.match(request.path.split("?", 1)[0])
         device_id = match.group("device") if match else None
         authorization = request.headers.get("Authorization")
@@ -130,6 +186,55 @@ class FakeAlexaApi:
         if answer.delay:
             released.wait(answer.delay)
         return _send(request, 200, answer.time_zone)
+
+    def _reminders(self, request: BaseHTTPRequestHandler) -> None:
+        """The Reminders API: create, read, replace and delete, each recorded, each able to fail."""
+        path = request.path.split("?", 1)[0]
+        found = REMINDERS_PATH.match(path)
+        token = found.group("token") if found else None
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", errors="replace")
+        authorization = request.headers.get("Authorization")
+        method = request.command
+        with self._lock:
+            self.reminder_calls.append(ReminderCall(method, path, body, authorization))
+            fault = self.reminder_faults.get(method)
+            released = self._released
+        if not authorization or not authorization.startswith("Bearer "):
+            return _send(request, 401, {"code": "UNAUTHORIZED", "message": "The token is missing."})
+        if isinstance(fault, Late):
+            released.wait(fault.seconds)
+            return _send(request, 504, {"code": "GATEWAY_TIMEOUT", "message": "Too late."})
+        if isinstance(fault, Failure):
+            return _send(request, fault.status, {"code": "ERROR", "message": fault.message})
+        with self._lock:
+            if method == "POST" and token is None:
+                self._next_token += 1
+                token = f"fake-alert-{self._next_token}"
+                self.reminders[token] = body
+                return _send(request, 200, _reminder_answer(token, body))
+            if token is None or token not in self.reminders:
+                return _send(request, 404, {"code": "NOT_FOUND", "message": "No such reminder."})
+            if method == "GET":
+                return _send(request, 200, _reminder_answer(token, self.reminders[token]))
+            if method == "PUT":
+                self.reminders[token] = body
+                return _send(request, 200, _reminder_answer(token, body))
+            if method == "DELETE":
+                del self.reminders[token]
+                return _send(request, 200, None)
+        return _send(request, 405, {"code": "METHOD_NOT_ALLOWED", "message": "Not allowed."})
+
+
+def _reminder_answer(token: str, body: Any) -> dict[str, Any]:
+    answer = {"alertToken": token, "status": "ON", "version": "1", "href": f"/v1/alerts/reminders/{token}"}
+    if isinstance(body, dict):
+        answer.update({key: body[key] for key in ("trigger", "alertInfo", "pushNotification") if key in body})
+    return answer
 
 
 def _send(request: BaseHTTPRequestHandler, status: int, body: Any) -> None:

@@ -13,7 +13,9 @@ fixed words wins, then the one listed first in the model):
 3. a sample with slots whose values all fit their types: ``AMAZON.NUMBER`` from digits or words ("four" is
    sent as "4", "twenty one" as "21", "minus one" as "-1"), ``AMAZON.FOUR_DIGIT_NUMBER``, and custom types by
    value or synonym, with entity resolution as Alexa fills it; among these, the narrower slot type wins
-   ("4821" fills a four-digit number before any number);
+   ("4821" fills a four-digit number before any number); ``AMAZON.DayOfWeek`` from a day's name, and
+   ``AMAZON.TIME`` as Alexa fills it ("seven pm" is sent as "19:00", "evening" as "EV"; an hour with no a.m. or
+   p.m. is left unfilled, so "four" stays a rating);
 4. a sample with slots where a value did not fit: a number Alexa heard but could not read is sent as "?", a
    custom value that matches none of the type's values is sent unresolved;
 5. a close spelling of a sample without slots;
@@ -105,6 +107,10 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 NEGATIVE = ("minus", "negative")
 NUMBER_WORDS = frozenset({*UNITS, *TENS, *SCALES, "hundred", "and", "a", "point", "half", "quarter", *NEGATIVE})
+
+
+SPECIFIC_TYPES = frozenset({"AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.DayOfWeek", "AMAZON.TIME"})
+"""Built-in slot types that say more than any number."""
 
 
 class Kind(Enum):
@@ -331,6 +337,51 @@ def _four_digit_value(words: list[str]) -> str | None:
     return str(value) if value is not None and 1000 <= value <= 9999 else None
 
 
+DAY_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+
+
+def _day_value(words: list[str]) -> str | None:
+    """A day's name, as Alexa fills AMAZON.DayOfWeek ("sundays" is heard as the day too)."""
+    if len(words) != 1:
+        return None
+    word = words[0][:-1] if words[0].endswith("s") and words[0][:-1] in DAY_NAMES else words[0]
+    return word if word in DAY_NAMES else None
+
+
+def _time_value(words: list[str]) -> str | None:
+    """AMAZON.TIME as Alexa sends it: "19:00", "08:30", or a part of the day ("MO", "AF", "EV", "NI")."""
+    text = " ".join(words)
+    for lead in ("in the ", "the "):
+        text = text.removeprefix(lead)
+    if text in PARTS_OF_DAY:
+        return PARTS_OF_DAY[text]
+    if text in ("noon", "midday", "twelve noon"):
+        return "12:00"
+    if text == "midnight":
+        return "00:00"
+    parts = text.split()
+    if len(parts) == 1 and re.fullmatch(r"[0-9]{4}", parts[0]):
+        hour, minute = int(parts[0][:2]), int(parts[0][2:])
+        return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+    meridiem = None
+    if parts[-2:] in (["a", "m"], ["p", "m"]):
+        meridiem, parts = parts[-2] + "m", parts[:-2]
+    elif parts[-1:] in (["am"], ["pm"]):
+        meridiem, parts = parts[-1], parts[:-1]
+    elif parts[-3:] in (["in", "the", "morning"], ["in", "the", "evening"], ["in", "the", "afternoon"]):
+        meridiem, parts = ("am" if parts[-1] == "morning" else "pm"), parts[:-3]
+    if parts[-1:] == ["oclock"]:
+        parts = parts[:-1]
+    if meridiem is None or not parts:
+        return None
+    said_hour = words_to_number(parts[:1])
+    said_minute = 0 if len(parts) == 1 else words_to_number(parts[1:])
+    if said_hour is None or said_minute is None or not 1 <= said_hour <= 12 or not 0 <= said_minute <= 59:
+        return None
+    return f"{said_hour % 12 + (12 if meridiem == 'pm' else 0):02d}:{said_minute:02d}"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Matching
 
@@ -486,7 +537,7 @@ class Understanding:
                 return None
             if not exact:
                 tier = Tier.LOOSE_SLOTS
-            elif slot_type == "AMAZON.FOUR_DIGIT_NUMBER" or slot_type in self.model.types:
+            elif slot_type in SPECIFIC_TYPES or slot_type in self.model.types:
                 specificity += 2
             elif slot_type == "AMAZON.NUMBER":
                 specificity += 1
@@ -499,6 +550,12 @@ class Understanding:
         if slot_type == "AMAZON.FOUR_DIGIT_NUMBER":
             four = _four_digit_value(words)
             return (four, True) if four is not None else None
+        if slot_type == "AMAZON.DayOfWeek":
+            day = _day_value(words)
+            return (day, True) if day is not None else None
+        if slot_type == "AMAZON.TIME":
+            time = _time_value(words)
+            return (time, True) if time is not None else None
         heard = " ".join(words)
         values = self.model.types.get(slot_type)
         if values is None:
@@ -540,7 +597,8 @@ EXAMPLE_VALUES: dict[str, str] = {
     "AMAZON.NUMBER": "3",
     "AMAZON.FOUR_DIGIT_NUMBER": "4821",
     "AMAZON.DATE": "today",
-    "AMAZON.TIME": "noon",
+    "AMAZON.TIME": "seven pm",
+    "AMAZON.DayOfWeek": "sunday",
     "AMAZON.DURATION": "ten minutes",
     "AMAZON.FirstName": "sam",
     "AMAZON.SearchQuery": "something on my mind",

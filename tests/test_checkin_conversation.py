@@ -10,6 +10,7 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
 from tests.conftest import ratings_in_table, table_items
+from tests.test_reminders import offers_reminder
 from therapy_checkin.domain.signs import SIGN_IDS
 
 Talk = Callable[..., Conversation]
@@ -64,7 +65,7 @@ def test_full_check_in_stores_every_rating_as_spoken(talk: Talk, dynamodb: Any) 
             assert "Last one. Sign twelve of twelve" in reply.speech
         if number < 12:
             assert_open(reply)
-    assert reply.ends_session
+    assert offers_reminder(reply)
     assert reply.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
     assert "This is your first check-in, so it's your starting point." in reply.speech
     assert "Hard feelings was among your highest, at five." in reply.speech
@@ -104,7 +105,7 @@ def test_interrupted_check_in_resumes_in_a_new_session(talk: Talk, dynamodb: Any
     assert resumed.speech.startswith("Picking up where you left off. Sign six of twelve: healthier coping.")
     for value in (1, 2, 3, 4, 5, 5, 4):
         reply = conversation.rate(value)
-    assert reply.ends_session and "That's all twelve" in reply.speech
+    assert offers_reminder(reply) and "That's all twelve" in reply.speech
     expected = dict(zip(SIGN_IDS, (2, 3, 4, 5, 1, 1, 2, 3, 4, 5, 5, 4), strict=True))
     assert list(ratings_in_table(dynamodb).values()) == [expected]
 

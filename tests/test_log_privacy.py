@@ -69,6 +69,15 @@ SAFE_METRICS = {
     "PasscodeRemoved",
     "PasscodeLocked",
     "TimeZoneUnavailable",
+    "RemindersUnavailable",
+    "ReminderPermissionAsked",
+    "ReminderPermissionCard",
+    "ReminderPermissionGranted",
+    "ReminderPermissionRefused",
+    "ReminderDeclined",
+    "ReminderSet",
+    "ReminderChanged",
+    "ReminderCancelled",
     "ColdStart",
 }
 PASSCODE = "7351"

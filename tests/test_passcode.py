@@ -15,6 +15,7 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
 from tests.conftest import MONDAY_NOON, ratings_in_table, table_items
+from tests.test_reminders import offers_reminder
 from therapy_checkin.domain.passcode import (
     SALT_BYTES,
     SCRYPT_N,
@@ -200,7 +201,7 @@ def test_a_recap_waits_for_the_passcode_and_the_session_stays_unlocked(talk: Tal
 def test_check_ins_never_need_the_passcode_and_the_end_does_not_read_the_recap(talk: Talk, dynamodb: Any) -> None:
     conversation = with_passcode(talk)
     last = rated(conversation, *[5] * 12).history[-1]
-    assert last.ends_session
+    assert offers_reminder(last)
     assert last.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
     assert PROTECTED in last.speech
     assert "five" not in last.speech and "rating" not in last.speech

@@ -18,7 +18,7 @@ import pytest
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
-from tests.conftest import MONDAY_NOON, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, empty_table, table_items
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -285,8 +285,11 @@ def every_request() -> Iterator[tuple[str, dict[str, Any]]]:
     yield intents.CHANGE_ANSWER, sign_slot("boundaries")
 
 
-def test_the_gate_stands_before_every_past_answer_in_every_mode(talk: Talk, protected_history: Device) -> None:
+def test_the_gate_stands_before_every_past_answer_in_every_mode(
+    talk: Talk, dynamodb: Any, protected_history: Device
+) -> None:
     fragments = disclosing_fragments()
+    stored = dynamodb.scan(TableName=TABLE_NAME)["Items"]
     assert len(fragments) >= 10, "the check below knows what a disclosure sounds like"
     owner = UserKey.from_ids(ACCOUNT).session_owner
     answers = WeekAnswers("2026-W48", ratings={"connection": 4, "perspective": 4, "relationships": 4})
@@ -305,4 +308,10 @@ def test_the_gate_stands_before_every_past_answer_in_every_mode(talk: Talk, prot
             assert not RATING_ON_CARD.search(card_text), (mode, name, card_text)
             assert not reply.directives, (mode, name, "no chart")
             checked += 1
+            if dynamodb.scan(TableName=TABLE_NAME)["Items"] != stored:
+                # The request changed the household's data (a deletion confirmed, a passcode removed with the
+                # passcode): put it back, so every request meets the same protected history.
+                empty_table(dynamodb)
+                for item in stored:
+                    dynamodb.put_item(TableName=TABLE_NAME, Item=item)
     assert checked > 300

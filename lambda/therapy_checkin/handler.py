@@ -56,6 +56,15 @@ from therapy_checkin.handlers.recap import (
     RecapHandler,
     TrendHandler,
 )
+from therapy_checkin.handlers.reminders import (
+    CancelReminderHandler,
+    PermissionAnswerHandler,
+    ReminderAnswerHandler,
+    ReminderStatusHandler,
+    ReminderYesNoHandler,
+    SetReminderHandler,
+    StrayReminderAnswerHandler,
+)
 from therapy_checkin.handlers.session_end import (
     FallbackHandler,
     SessionEndedHandler,
@@ -79,6 +88,8 @@ def build_skill_handler() -> Any:
         # First, before anything else, in every mode, and without the table: someone says they are not safe.
         CrisisHandler(),
         SkillDisabledHandler(),
+        # Alexa's answer to the reminder's voice permission request: not an intent, and in any mode.
+        PermissionAnswerHandler(),
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
         # handlers: four digits may arrive as RateIntent. A forgotten passcode is heard in every mode.
         ForgotPasscodeHandler(),
@@ -86,6 +97,11 @@ def build_skill_handler() -> Any:
         ConfirmDeleteHandler(),
         PasscodeEntryHandler(),
         PasscodeDeclineHandler(),
+        ReminderYesNoHandler(),
+        ReminderAnswerHandler(),
+        SetReminderHandler(),
+        ReminderStatusHandler(),
+        CancelReminderHandler(),
         DetourOtherHandler(),
         DeleteDataHandler(),
         SetPasscodeHandler(),
@@ -93,6 +109,7 @@ def build_skill_handler() -> Any:
         LaunchHandler(),
         SkipOfferHandler(),
         RateHandler(),
+        StrayReminderAnswerHandler(),
         ChooseSignHandler(),
         SkipHandler(),
         PreviousHandler(),

@@ -27,6 +27,11 @@ SET_PASSCODE: Final = "SetPasscodeIntent"
 REMOVE_PASSCODE: Final = "RemovePasscodeIntent"
 PASSCODE: Final = "PasscodeIntent"
 FORGOT_PASSCODE: Final = "ForgotPasscodeIntent"
+SET_REMINDER: Final = "SetReminderIntent"
+REMINDER_ANSWER: Final = "ReminderAnswerIntent"
+"""A day or a time said on its own ("Sunday", "seven pm"): the answer to the reminder's questions."""
+REMINDER_STATUS: Final = "ReminderStatusIntent"
+CANCEL_REMINDER: Final = "CancelReminderIntent"
 
 # Amazon's built-in intents.
 YES: Final = "AMAZON.YesIntent"
@@ -57,6 +62,8 @@ RATING_SLOT: Final = "rating"
 SIGN_SLOT: Final = "sign"
 SIGN_NUMBER_SLOT: Final = "signNumber"
 CODE_SLOT: Final = "code"
+DAY_SLOT: Final = "day"
+TIME_SLOT: Final = "time"
 
 HANDLED_INTENTS: Final = frozenset(
     {
@@ -77,6 +84,10 @@ HANDLED_INTENTS: Final = frozenset(
         REMOVE_PASSCODE,
         PASSCODE,
         FORGOT_PASSCODE,
+        SET_REMINDER,
+        REMINDER_ANSWER,
+        REMINDER_STATUS,
+        CANCEL_REMINDER,
         YES,
         NO,
         HELP,

@@ -23,6 +23,7 @@ from typing import Any, TypeGuard
 
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
+from therapy_checkin.domain.reminders import DAYS
 from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
 from therapy_checkin.domain.weeks import is_week_key
 from therapy_checkin.storage import is_scope
@@ -114,12 +115,24 @@ class Mode(str, Enum):
     PASSCODE_TO_REMOVE = "passcode_to_remove"
     OFFER_FRESH_START = "offer_fresh_start"
     """The passcode was forgotten: offered to delete the data and start fresh."""
+    OFFER_REMINDER = "offer_reminder"
+    """After the first completed check-in: offered a weekly reminder."""
+    REMINDER_DAY = "reminder_day"
+    """Setting the reminder: asked which day."""
+    REMINDER_TIME = "reminder_time"
+    """Setting the reminder: asked what time."""
+    REMINDER_PERMISSION = "reminder_permission"
+    """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
 ASKING_A_SIGN = (Mode.RATING, Mode.CHANGING)
 PASSCODE_MODES = (Mode.SET_PASSCODE, Mode.CONFIRM_PASSCODE, Mode.PASSCODE_FOR_RECAP, Mode.PASSCODE_TO_REMOVE)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, Mode.OFFER_FRESH_START)
+SETTING_REMINDER = (Mode.REMINDER_DAY, Mode.REMINDER_TIME, Mode.REMINDER_PERMISSION)
+REMINDER_MODES = (Mode.OFFER_REMINDER, *SETTING_REMINDER)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, Mode.OFFER_FRESH_START, *SETTING_REMINDER)
+"""Modes that wait for one answer and take nothing else. The offer of a reminder is not one: anything else said
+then is simply answered, and the offer lapses."""
 
 
 class RecapRequest(str, Enum):
@@ -147,6 +160,20 @@ class PasscodeDraft:
     MAX_BYTES = 64
 
 
+@dataclass(frozen=True)
+class ReminderDraft:
+    """The weekly reminder being set: what the user has said so far, kept until it is created (through the
+    permission round trip too). ``day`` is an RFC 5545 code ("SU"); the time is on a 24-hour clock."""
+
+    day: str | None = None
+    hour: int | None = None
+    minute: int | None = None
+
+    @property
+    def has_time(self) -> bool:
+        return self.hour is not None and self.minute is not None
+
+
 # The session attribute keys: every key the skill keeps, here and nowhere else.
 OWNER = "owner"
 MODE = "mode"
@@ -164,6 +191,7 @@ PENDING_RECAP = "pendingRecap"
 PASSCODE_DRAFT = "passcodeDraft"
 EARLIER = "earlier"
 STREAK = "streak"
+REMINDER_DRAFT = "reminderDraft"
 MAX_PENDING = 64
 MAX_STREAK = 100_000
 
@@ -198,6 +226,7 @@ class SessionState:
     """From the launch's read: the newest earlier week with a rating, for the recap at the end of the check-in."""
     streak: int | None = None
     """From the launch's read: this week's streak (stored with its first answer, or to be stored with it)."""
+    reminder_draft: ReminderDraft | None = None
 
     @property
     def asking_sign(self) -> bool:
@@ -222,6 +251,7 @@ class SessionState:
             PASSCODE_DRAFT: _draft_to_attributes(self.passcode_draft),
             EARLIER: _answers_to_attributes(self.earlier) if self.earlier else None,
             STREAK: self.streak,
+            REMINDER_DRAFT: _reminder_to_attributes(self.reminder_draft),
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -261,6 +291,7 @@ class SessionState:
             passcode_draft=_draft(raw.get(PASSCODE_DRAFT)),
             earlier=_answers(raw.get(EARLIER)),
             streak=_int_in(raw.get(STREAK), 1, MAX_STREAK, None),
+            reminder_draft=_reminder(raw.get(REMINDER_DRAFT)),
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
@@ -350,3 +381,20 @@ def _draft(raw: Any) -> PasscodeDraft | None:
     except (ValueError, binascii.Error):
         return None
     return PasscodeDraft(salt=salt, digest=digest) if salt and digest else None
+
+
+def _reminder_to_attributes(draft: ReminderDraft | None) -> dict[str, Any] | None:
+    if draft is None:
+        return None
+    return {"day": draft.day, "hour": draft.hour, "minute": draft.minute}
+
+
+def _reminder(raw: Any) -> ReminderDraft | None:
+    """A draft from the session: each part kept only when it is well-formed, the time only as a whole."""
+    if not isinstance(raw, dict):
+        return None
+    day = raw.get("day") if raw.get("day") in DAYS else None
+    hour, minute = _int_in(raw.get("hour"), 0, 23, None), _int_in(raw.get("minute"), 0, 59, None)
+    if hour is None or minute is None:
+        hour = minute = None
+    return ReminderDraft(day=day, hour=hour, minute=minute)

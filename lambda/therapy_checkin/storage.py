@@ -3,7 +3,8 @@
 Key design (one table, defined in ``template.yaml``)::
 
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
-    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds
+    sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds,
+                                         the weekly reminder's ID
     sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week (attributes below)
 
 A week item holds ``r_<sign>`` (the rating, 1-5) with ``t_<sign>`` beside it (when that rating was given,
@@ -352,6 +353,8 @@ PASSCODE_ROUND_ATTRIBUTE = "passcodeRound"
 """Full rounds in a row before the current one (absent: none), which sets how long the next lock lasts."""
 LEGACY_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
 """Written by earlier versions; removed whenever the passcode attributes are cleared."""
+REMINDER_ATTRIBUTE = "reminderId"
+"""The ID Alexa gave the speaker's weekly reminder (its alert token). The reminder itself is held by Amazon."""
 BATCH_WRITE_LIMIT = 25
 """DynamoDB's maximum number of requests in one BatchWriteItem."""
 BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4)
@@ -379,6 +382,15 @@ class PasscodeGuard:
         """Whether recaps are locked at ``now``, which must be the server's clock (:mod:`therapy_checkin.clock`)."""
         until = self.locked_until
         return until is not None and now < until
+
+
+MAX_REMINDER_ID_LENGTH = 512
+
+
+def reminder_id_of(profile: Profile | None) -> str | None:
+    """The stored ID of the speaker's weekly reminder, if one was set (anything malformed counts as none)."""
+    value = profile.attributes.get(REMINDER_ATTRIBUTE, {}).get("S") if profile else None
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_REMINDER_ID_LENGTH else None
 
 
 def passcode_guard(profile: Profile | None) -> PasscodeGuard:
@@ -645,6 +657,19 @@ class CheckInStore:
     def clear_passcode_failures(self, user: UserKey, now: datetime) -> None:
         """The right passcode was given: forget the tries and the rounds, so the next lock is short again."""
         self._update_profile(user, f"SET updatedAt = :now REMOVE {self._CLEARED}", {":now": _iso(now)})
+
+    # The weekly reminder: only its ID, on the profile item, in one UpdateItem.
+
+    def save_reminder_id(self, user: UserKey, reminder_id: str | None, now: datetime) -> None:
+        """Remember the ID of the speaker's weekly reminder, or forget it (``None``) once it is gone."""
+        if reminder_id is None:
+            self._update_profile(user, f"SET updatedAt = :now REMOVE {REMINDER_ATTRIBUTE}", {":now": _iso(now)})
+            return
+        self._update_profile(
+            user,
+            f"SET {REMINDER_ATTRIBUTE} = :reminder, updatedAt = :now",
+            {":reminder": {"S": reminder_id}, ":now": _iso(now)},
+        )
 
     def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
         self._client.update_item(

@@ -16,6 +16,7 @@ from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.gate import PastAnswers, SummaryWithheld, summary_answers
 from therapy_checkin.handlers.recap import check_in_recap, streak_to_store
+from therapy_checkin.handlers.reminders import offers_reminder
 from therapy_checkin.handlers.replies import ask_sign, end, reask_sign, reply, sign_question, start_or_resume
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
@@ -143,11 +144,19 @@ def finish(handler_input: HandlerInput) -> Response:
     # The recap passes the gate like any other: with a passcode not given this session, it is not read aloud.
     summary = summary_answers(turn)
     unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
-    closing = " ".join((*unsaved, turn.speech("goodbye")))
+    # After the first completed check-in: offer a weekly reminder instead of saying goodbye.
+    offer = offers_reminder(turn)
+    reprompt = turn.speech("reprompt_reminder_offer") if offer else None
+    closing = " ".join((*unsaved, turn.speech("reminder_offer" if offer else "goodbye")))
     if isinstance(summary, PastAnswers):
-        return check_in_recap(handler_input, summary, turn.speech("complete"), closing)
-    protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
-    return end(handler_input, " ".join(part for part in (turn.speech("complete"), protected, closing) if part))
+        response = check_in_recap(handler_input, summary, turn.speech("complete"), closing, reprompt)
+    else:
+        protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
+        text = " ".join(part for part in (turn.speech("complete"), protected, closing) if part)
+        response = reply(handler_input, text, reprompt) if reprompt else end(handler_input, text)
+    if offer:
+        turn.state.mode = Mode.OFFER_REMINDER
+    return response
 
 
 def missed_answer(handler_input: HandlerInput, message: str) -> Response:

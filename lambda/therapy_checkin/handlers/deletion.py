@@ -18,6 +18,7 @@ from ask_sdk_model import Response
 from therapy_checkin import intents
 from therapy_checkin.handlers.detour import come_back, start_detour
 from therapy_checkin.handlers.errors import log_safely
+from therapy_checkin.handlers.reminders import ReminderRemoval, remove_reminder
 from therapy_checkin.handlers.replies import end, reply
 from therapy_checkin.observability import count, logger
 from therapy_checkin.session import DETOURS, Mode
@@ -65,9 +66,14 @@ class ConfirmDeleteHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         if is_intent_name(intents.NO)(handler_input):
             return come_back(handler_input, turn.speech("delete_declined"))
-        # Answers still waiting to be stored must not come back after the deletion.
-        turn.state.pending.clear()
         try:
+            # The speaker's reminder goes first, through the Reminders API: if that fails, nothing is deleted.
+            removal = remove_reminder(handler_input)
+            if removal is ReminderRemoval.FAILED:
+                count("DeletionFailed")
+                return end(handler_input, turn.speech("delete_reminder_failed"))
+            # Answers still waiting to be stored must not come back after the deletion.
+            turn.state.pending.clear()
             deleted = turn.store.delete_user(turn.user)
         except StorageUnavailable as error:
             logger.warning("Deletion not finished", extra={"operation": error.operation, "code": error.code})
@@ -75,11 +81,17 @@ class ConfirmDeleteHandler(AbstractRequestHandler):
             return end(handler_input, turn.speech("delete_failed"))
         logger.info("User data deleted", extra={"items": deleted})
         count("DataDeleted")
+        if removal is ReminderRemoval.OUT_OF_REACH:
+            return end(handler_input, f"{turn.speech('deleted')} {turn.speech('deleted_reminder_in_app')}")
         return end(handler_input, turn.speech("deleted"))
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
-    """The user disabled the skill. Unless Alexa keeps their identity for a re-enable, delete the account."""
+    """The user disabled the skill. Unless Alexa keeps their identity for a re-enable, delete the account.
+
+    Reminders are not touched here: disabling a skill withdraws its permissions, so the Reminders API is not
+    called; the reminder's ID goes with the profile items.
+    """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type(SKILL_DISABLED)(handler_input)

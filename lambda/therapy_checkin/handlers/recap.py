@@ -156,15 +156,18 @@ def recap_reply(handler_input: HandlerInput, which: Which = "this") -> Response:
     return _recap_response(handler_input, past, target, lead, closing, reprompt)
 
 
-def check_in_recap(handler_input: HandlerInput, past: PastAnswers, opening: str, closing: str) -> Response:
-    """The end of a check-in: ``opening`` (thanks), the week's recap, ``closing`` (goodbye); the session ends.
+def check_in_recap(
+    handler_input: HandlerInput, past: PastAnswers, opening: str, closing: str, reprompt: str | None = None
+) -> Response:
+    """The end of a check-in: ``opening`` (thanks), the week's recap, ``closing`` (goodbye); the session ends,
+    unless ``closing`` asks a question (the offer of a reminder) and ``reprompt`` repeats it.
 
     When the earlier weeks cannot be read, the week is still recapped from this session's answers, without a
     comparison or a streak.
     """
     turn = turn_of(handler_input)
     turn.state.mode = Mode.IDLE
-    return _recap_response(handler_input, past, past.this_week, opening, closing, None)
+    return _recap_response(handler_input, past, past.this_week, opening, closing, reprompt)
 
 
 class RecapHandler(AbstractRequestHandler):

@@ -98,6 +98,10 @@ DETOUR_QUESTIONS = {
     Mode.PASSCODE_FOR_RECAP: "reprompt_passcode",
     Mode.PASSCODE_TO_REMOVE: "reprompt_passcode",
     Mode.OFFER_FRESH_START: "reprompt_forgot_passcode",
+    Mode.OFFER_REMINDER: "reprompt_reminder_offer",
+    Mode.REMINDER_DAY: "reprompt_reminder_day",
+    Mode.REMINDER_TIME: "reprompt_reminder_time",
+    Mode.REMINDER_PERMISSION: "reminder_retry",
 }
 """What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""
 
