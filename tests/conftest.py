@@ -28,6 +28,10 @@ os.environ.setdefault("SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-00000
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
+# Imported before any botocore session exists: moto hooks itself into every session created after this import,
+# and the skill keeps one botocore session per process (storage._botocore_session).
+from moto import mock_aws
+
 from devtools.conversation import Conversation
 from devtools.envelopes import API_ENDPOINT_VARIABLE, Device
 from devtools.fake_alexa_api import FakeAlexaApi
@@ -87,8 +91,6 @@ def moto_dynamodb() -> Iterator[Any]:
     once; each test that uses :func:`dynamodb` then starts from an empty table (see there). Requests to any
     other endpoint (dynalite on loopback) pass through untouched.
     """
-    from moto import mock_aws
-
     from therapy_checkin.storage import build_client
 
     with mock_aws():

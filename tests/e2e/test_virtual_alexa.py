@@ -89,9 +89,10 @@ def test_full_check_in_by_voice_is_stored_in_dynamodb(alexa: OpenAlexa, local_sk
         if index + 1 < SIGN_COUNT:
             assert asks_sign(exchange, index + 1)
             assert_waits_for_answer(exchange)
-    assert exchange.reply.ends_session
     assert SPEECH("complete") in exchange.reply.speech
     assert exchange.reply.card is not None
+    assert_waits_for_answer(exchange)  # a first completed check-in offers a weekly reminder
+    assert client.utter("no").reply.ends_session
     item = week_item(local_skill, client.user_id)
     assert item is not None
     assert stored_ratings(local_skill, client.user_id) == dict(zip(SIGN_IDS, RATINGS, strict=True))
@@ -118,8 +119,8 @@ def test_interrupted_check_in_resumes_where_it_stopped(alexa: OpenAlexa, local_s
     assert asks_sign(resumed, 3)
     for value in RATINGS[3:]:
         last = rate(client, value)
-    assert last.reply.ends_session
     assert SPEECH("complete") in last.reply.speech
+    assert client.utter("no").reply.ends_session, "no to the weekly reminder it offers, and goodbye"
     assert stored_ratings(local_skill, client.user_id) == dict(zip(SIGN_IDS, RATINGS, strict=True))
     assert (week_item(local_skill, client.user_id) or {}).get("completedAt")
 
