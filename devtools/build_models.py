@@ -10,9 +10,15 @@ expanded by npm ``alexa-utterances`` (``devtools/expand_utterances.js``), so the
 the reviewed grammar, spelled out.
 
 A locale is data: an entry in :data:`LOCALES` naming its language folder, plus an optional
-``interaction-model/<language>/<locale>.yaml`` with its own spellings (``spellings: {word: word}``) and extra
-samples (``samples: {Intent: [template]}``). Output is deterministic (samples de-duplicated and sorted), and the
-generator refuses a model that puts one sample in two intents or exceeds the limits below.
+``interaction-model/<language>/<locale>.yaml`` with extra samples (``samples: {Intent: [template]}``) and
+spellings only people say (``spellings: {word: word}``). A locale spells its samples and slot values as its speech
+catalogue does: the ``spelling`` map of ``speech/locales/<locale>.json`` (``therapy_checkin.speech.catalogue``)
+is applied here too, so one map per locale serves what Alexa says and what it listens for. Samples are what people
+say, and a text client may type either spelling, so a respelled sample or slot synonym keeps its en-US form beside
+it ("practising" and "practicing" both name the practice sign in en-GB).
+
+Output is deterministic (samples de-duplicated and sorted), and the generator refuses a model that puts one sample
+in two intents or exceeds the limits below.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from devtools.local import make_skill_importable
 from devtools.nlu import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +54,10 @@ class LocaleSource:
 
 LOCALES: dict[str, LocaleSource] = {
     "en-US": LocaleSource(language="en"),
+    "en-GB": LocaleSource(language="en"),
+    "en-CA": LocaleSource(language="en"),
+    "en-AU": LocaleSource(language="en"),
+    "en-IN": LocaleSource(language="en"),
 }
 """Every locale the generator writes: the one place to add a locale."""
 
@@ -96,11 +107,27 @@ def sample_key(sample: str, slot_types: Mapping[str, str]) -> str:
     return " ".join(word if word.startswith("SLOT") else normalise(word) for word in typed.split())
 
 
+def locale_spelling(locale: str) -> dict[str, str]:
+    """How the locale's speech catalogue spells en-US words ({} for en-US, or a locale without a catalogue)."""
+    make_skill_importable()
+    from therapy_checkin.speech.catalogue import LOCALES_DIR, spelling
+
+    return spelling(locale) if (LOCALES_DIR / f"{locale}.json").exists() else {}
+
+
 def respell(sample: str, spellings: Mapping[str, str]) -> str:
-    """A locale's own spelling of each word ("counselor" → "counsellor"), leaving slots alone."""
-    if not spellings:
-        return sample
-    return " ".join(spellings.get(word, word) for word in sample.split())
+    """A locale's own spelling of each word or phrase ("counselor" → "counsellor"), as the speech catalogue
+    respells its messages; slots are left alone."""
+    make_skill_importable()
+    from therapy_checkin.speech.catalogue import respell as respell_text
+
+    return respell_text(sample, spellings)
+
+
+def both_spellings(texts: list[str], spellings: Mapping[str, str]) -> list[str]:
+    """Each text in the locale's spelling, followed by its en-US form where that differs: one list, no repeats."""
+    respelled = [respell(text, spellings) for text in texts]
+    return list(dict.fromkeys([*respelled, *texts]))
 
 
 def tidy(samples: list[str], slot_types: Mapping[str, str]) -> list[str]:
@@ -121,7 +148,7 @@ def build_model(locale: str) -> dict[str, Any]:
     crisis = _yaml(language_dir / "crisis.yaml")
     overlay_path = language_dir / f"{locale}.yaml"
     overlay = _yaml(overlay_path) if overlay_path.exists() else {}
-    spellings: dict[str, str] = dict(overlay.get("spellings") or {})
+    spellings: dict[str, str] = {**locale_spelling(locale), **(overlay.get("spellings") or {})}
 
     intent_names = [intent["name"] for intent in structure["intents"]]
     templates: dict[str, list[str]] = {name: [] for name in intent_names}
@@ -138,7 +165,7 @@ def build_model(locale: str) -> dict[str, Any]:
     for declared in structure["intents"]:
         name = declared["name"]
         slots: dict[str, str] = dict(declared.get("slots") or {})
-        raw = [SOURCE_SLOT.sub(r"{\1}", respell(sample, spellings)) for sample in expanded.get(name, [])]
+        raw = [SOURCE_SLOT.sub(r"{\1}", sample) for sample in both_spellings(expanded.get(name, []), spellings)]
         samples = tidy(raw, slots)
         unexpanded = [sample for sample in samples if set(SLOT.findall(sample)) - set(slots) or "|" in sample]
         if unexpanded:
@@ -168,7 +195,13 @@ def build_model(locale: str) -> dict[str, Any]:
                         "id": value_id,
                         "name": {
                             "value": respell(values[value_id]["value"], spellings),
-                            "synonyms": [respell(synonym, spellings) for synonym in values[value_id]["synonyms"]],
+                            "synonyms": [
+                                synonym
+                                for synonym in both_spellings(
+                                    [*values[value_id]["synonyms"], values[value_id]["value"]], spellings
+                                )
+                                if synonym != respell(values[value_id]["value"], spellings)
+                            ],
                         },
                     }
                     for value_id in value_ids

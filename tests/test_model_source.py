@@ -3,6 +3,8 @@ what the source gives, and the generator refuses ambiguous or oversized models."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from devtools import build_models
@@ -13,8 +15,14 @@ pytestmark = pytest.mark.node
 
 
 @pytest.fixture(scope="module")
-def generated() -> dict[str, str]:
-    return {locale: model_text(build_model(locale)) for locale in LOCALES}
+def built() -> dict[str, dict[str, Any]]:
+    """Every locale's model, generated once for the module (each takes a Node run of the expander)."""
+    return {locale: build_model(locale) for locale in LOCALES}
+
+
+@pytest.fixture(scope="module")
+def generated(built: dict[str, dict[str, Any]]) -> dict[str, str]:
+    return {locale: model_text(model) for locale, model in built.items()}
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALES))
@@ -27,9 +35,9 @@ def test_every_model_in_the_package_comes_from_the_generator() -> None:
     assert sorted(path.stem for path in MODEL_DIR.glob("*.json")) == sorted(LOCALES)
 
 
-def test_the_crisis_family_has_many_samples_in_every_locale(generated: dict[str, str]) -> None:
+def test_the_crisis_family_has_many_samples_in_every_locale(built: dict[str, dict[str, Any]]) -> None:
     for locale in LOCALES:
-        language = build_model(locale)["interactionModel"]["languageModel"]
+        language = built[locale]["interactionModel"]["languageModel"]
         counts = {intent["name"]: len(intent["samples"]) for intent in language["intents"]}
         assert all(counts[name] >= 150 for name in intents.CRISIS_INTENTS), counts
 
@@ -55,9 +63,9 @@ def test_a_model_beyond_the_limits_is_refused() -> None:
         check_limits("en-US", model)
 
 
-def test_the_output_is_sorted_and_without_duplicates(generated: dict[str, str]) -> None:
+def test_the_output_is_sorted_and_without_duplicates(built: dict[str, dict[str, Any]]) -> None:
     for locale in LOCALES:
-        for intent in build_model(locale)["interactionModel"]["languageModel"]["intents"]:
+        for intent in built[locale]["interactionModel"]["languageModel"]["intents"]:
             samples = intent["samples"]
             assert samples == sorted(samples, key=lambda text: (text.lower(), text)), intent["name"]
             assert len({sample.lower() for sample in samples}) == len(samples), intent["name"]

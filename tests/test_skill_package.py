@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from devtools.nlu import available_locales, normalise
+from devtools.nlu import available_locales, normalise, understanding
 from therapy_checkin import intents
+from therapy_checkin.speech.catalogue import respell, spelling
 
 pytestmark = pytest.mark.node
 
@@ -271,3 +272,72 @@ def test_every_intent_in_the_model_is_handled_in_code(locale: str) -> None:
 def test_every_intent_handled_in_code_is_in_the_model(locale: str) -> None:
     model = {intent["name"] for intent in language_model(locale)["intents"]}
     assert sorted(intent_names_in_code() - model) == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Locales: one skill in every locale
+
+
+def structure(locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A model's intents with their slots, in order: what must not differ between locales."""
+    return [
+        (intent["name"], [(slot["name"], slot["type"]) for slot in intent.get("slots") or []])
+        for intent in language_model(locale)["intents"]
+    ]
+
+
+def test_every_locale_has_the_same_intents_and_slots() -> None:
+    """An intent cannot be added in one locale and forgotten in another."""
+    assert {locale: structure(locale) for locale in LOCALES} == dict.fromkeys(LOCALES, structure("en-US"))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_has_every_crisis_sample(locale: str) -> None:
+    """Each locale hears at least everything en-US hears as a crisis, in the locale's spelling, and with the
+    same answer: a locale may add crisis samples, never lose one."""
+    us_words = spelling(locale)
+    mine = {intent["name"]: set(intent["samples"]) for intent in language_model(locale)["intents"]}
+    for intent in language_model("en-US")["intents"]:
+        if intent["name"] in intents.CRISIS_INTENTS:
+            missing = [s for s in intent["samples"] if respell(s, us_words) not in mine[intent["name"]]]
+            assert missing == [], intent["name"]
+
+
+def test_every_locale_is_published_where_it_is_spoken() -> None:
+    manifest = json.loads(SKILL_JSON.read_text())["manifest"]
+    countries = manifest["publishingInformation"]["distributionCountries"]
+    assert sorted(countries) == sorted({locale.split("-")[1] for locale in LOCALES})
+    assert manifest["publishingInformation"]["isAvailableWorldwide"] is False
+    privacy = manifest["privacyAndCompliance"]["locales"]
+    assert sorted(privacy) == sorted(LOCALES)
+    urls = {privacy[locale]["privacyPolicyUrl"] for locale in LOCALES}
+    assert len(urls) == 1, "one privacy notice (PRIVACY.md) at one address, replaced once by the deployer"
+    assert all(url.startswith("https://") for url in urls)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_locales_store_text_is_in_its_own_spelling(locale: str) -> None:
+    published = json.loads(SKILL_JSON.read_text())["manifest"]["publishingInformation"]["locales"][locale]
+    us = json.loads(SKILL_JSON.read_text())["manifest"]["publishingInformation"]["locales"]["en-US"]
+    text = " ".join([published["summary"], published["description"], *published["keywords"]])
+    survivors = [word for word in spelling(locale) if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I)]
+    assert survivors == []
+    assert published["name"] == us["name"]
+    assert published["examplePhrases"] == us["examplePhrases"], "one invocation name and one set of samples"
+    invocation = language_model(locale)["invocationName"]
+    assert all(invocation in phrase for phrase in published["examplePhrases"])
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_sign_is_reachable_in_either_spelling(locale: str) -> None:
+    """Slot values are in the locale's spelling, and the en-US spelling still names the same sign."""
+    us_form = "practicing between sessions"
+    local_form = respell(us_form, spelling(locale))
+    value = next(v for t in language_model(locale)["types"] for v in t["values"] if v["id"] == "practice")
+    assert local_form in value["name"]["synonyms"]
+    for said in {us_form, local_form}:
+        resolution = understanding(locale).resolve(f"change my answer for {said}")
+        assert resolution.intent == intents.CHANGE_ANSWER
+        slot = resolution.slots["sign"]
+        assert isinstance(slot, dict)
+        assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "practice", said

@@ -39,6 +39,7 @@ from therapy_checkin.session import Mode, SessionState
 from therapy_checkin.storage import UserKey
 
 LOCALES = available_locales()
+DEFAULT_LOCALE = "en-US"
 TIME_ZONE = "America/New_York"
 WEEK = week_of(MONDAY_NOON, TIME_ZONE)
 
@@ -75,12 +76,22 @@ CRISIS_SPREAD = 12
 
 
 def answered_utterances() -> list[Utterance]:
-    """What is sent in every state: every utterance, except that the crisis family's thousands of generated
+    """What is sent in every state: every en-US utterance, except that the crisis family's thousands of generated
     samples are represented by an even spread of each intent's samples. Their handler chooses its answer by the
-    intent alone, never by the words, so more of them would only repeat the same check."""
+    intent alone, never by the words, so more of them would only repeat the same check.
+
+    Every other locale's model comes from the same source, so most of its samples are en-US's, and a handler's
+    answer depends on the intent, its slots and the locale, never on the words. Each other locale sends what is
+    its own (samples in its spelling, samples only it has) and one sample of every intent, so every handler
+    answers in that locale's words in every state, at about a tenth of the cost of sending everything again."""
+    shared = {utterance.said for utterance in ALL_UTTERANCES if utterance.locale == DEFAULT_LOCALE}
     kept: list[Utterance] = []
     for locale in LOCALES:
         mine = [utterance for utterance in ALL_UTTERANCES if utterance.locale == locale]
+        if locale != DEFAULT_LOCALE:
+            own = [utterance for utterance in mine if utterance.said not in shared]
+            one_per_intent = {utterance.intent: utterance for utterance in reversed(mine)}.values()
+            mine = [*own, *(utterance for utterance in one_per_intent if utterance not in own)]
         for intent in intents.CRISIS_INTENTS:
             family = [utterance for utterance in mine if utterance.intent == intent]
             kept += family[:: max(1, len(family) // CRISIS_SPREAD)]

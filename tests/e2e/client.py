@@ -1,4 +1,5 @@
-"""A Python handle on one virtual-alexa conversation (``driver.js``): one Node process per conversation."""
+"""A Python handle on virtual-alexa (``driver.js``): one Node process per client, which holds one conversation at a
+time; :meth:`VirtualAlexaClient.switch_user` starts the next one, as another user, in the same process."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from devtools.envelopes import TEST_SKILL_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("driver.js")
-MODEL = ROOT / "skill-package" / "interactionModels" / "custom" / "en-US.json"
+MODEL_DIR = ROOT / "skill-package" / "interactionModels" / "custom"
+MODEL = MODEL_DIR / "en-US.json"
 REPLY_TIMEOUT_SECONDS = 30.0
 
 
@@ -54,12 +56,13 @@ class VirtualAlexaClient:
     timestamp: str | None = None
     """Fixes the request time (``2026-11-23T12:00:00Z``); None leaves virtual-alexa's own, the current time."""
     locale: str = "en-US"
+    """The device's locale; utterances are resolved against that locale's interaction model."""
     api_endpoint: str = "https://api.amazonalexa.com"
     _process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> VirtualAlexaClient:
         config = {
-            "model": str(MODEL),
+            "model": str(MODEL_DIR / f"{self.locale}.json"),
             "url": self.url,
             "skillId": TEST_SKILL_ID,
             "userId": self.user_id,
@@ -97,6 +100,10 @@ class VirtualAlexaClient:
         self._process = None
 
     def _send(self, command: dict[str, Any]) -> Exchange:
+        result = self._command(command)
+        return Exchange(request=result["request"], reply=Reply(result["response"]), fallback=bool(result["fallback"]))
+
+    def _command(self, command: dict[str, Any]) -> dict[str, Any]:
         process = self._process
         if process is None or process.stdin is None or process.stdout is None:
             raise DriverError("use the client in a with block")
@@ -113,7 +120,7 @@ class VirtualAlexaClient:
         result: dict[str, Any] = json.loads(line)
         if not result.get("ok"):
             raise DriverError(str(result.get("error")))
-        return Exchange(request=result["request"], reply=Reply(result["response"]), fallback=bool(result["fallback"]))
+        return result
 
     def launch(self) -> Exchange:
         return self._send({"op": "launch"})
@@ -126,3 +133,9 @@ class VirtualAlexaClient:
 
     def end_session(self, reason: str = "USER_INITIATED") -> Exchange:
         return self._send({"op": "endSession", "reason": reason})
+
+    def switch_user(self) -> None:
+        """Another user on another device, with no session open: the next conversation in the same process."""
+        self.user_id = f"amzn1.ask.account.E2E-{uuid.uuid4()}"
+        self.device_id = f"amzn1.ask.device.E2E-{uuid.uuid4()}"
+        self._command({"op": "user", "userId": self.user_id, "deviceId": self.device_id})

@@ -4,7 +4,9 @@
 //
 // config: {model, url, skillId, userId, deviceId, apiEndpoint, locale, timestamp?}
 // stdin:  one JSON command per line: {"op": "launch"} | {"op": "utter", "text": "4"} |
-//         {"op": "intend", "name": "AMAZON.YesIntent", "slots": {}} | {"op": "endSession", "reason": "USER_INITIATED"}
+//         {"op": "intend", "name": "AMAZON.YesIntent", "slots": {}} | {"op": "endSession", "reason": "USER_INITIATED"} |
+//         {"op": "user", "userId": "...", "deviceId": "..."} (another user on another device, no session open:
+//         one process serves many conversations in turn)
 // stdout: one JSON line per command: {"ok": true, "request": <envelope sent>, "response": <skill reply>,
 //         "fallback": <true when the utterance matched nothing>} or {"ok": false, "error": "..."}
 //
@@ -107,6 +109,12 @@ async function run(command) {
     case "endSession":
       reply = await alexa.endSession(REASONS[command.reason || "USER_INITIATED"]);
       break;
+    case "user":
+      // As if the last conversation's speaker walked away: nothing is sent to the skill.
+      alexa.context().endSession();
+      config.userId = command.userId;
+      config.deviceId = command.deviceId;
+      return { ok: true, request: null, response: null, fallback: false };
     default:
       throw new Error(`unknown op ${command.op}`);
   }

@@ -2,9 +2,12 @@
 
 Each supported locale has one JSON file in ``speech/locales/`` holding its messages, the texts of the twelve
 signs, its number words, month names and date pattern, and its plural rule. A locale that differs from another
-only here and there names that one as its ``base`` and lists only what differs (an en-GB file spells
-"practising" and leaves the rest to en-US). A catalogue is read once per process, on first use, and never
-changes afterwards.
+only here and there names that one as its ``base`` and lists only what differs. Spelling is data too: a locale's
+``spelling`` map (``{"practicing": "practising", "you practice": "you practise"}``) turns its base's spelling
+into its own, whole words or phrases, keeping capitals, in every message and sign text it inherits; its own
+``messages`` and ``signs`` override whole texts only where the wording itself differs. So an en-GB file holds a
+spelling map and a date pattern, never copies of en-US sentences that would go stale when those change. A
+catalogue is read once per process, on first use, and never changes afterwards.
 
 A message is one of:
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
@@ -90,16 +94,72 @@ def _plural_rule(header: str) -> Callable[[int], int]:
 
 
 def _raw(locale: str) -> dict[str, Any]:
-    """A locale's file, merged over its base's (messages and signs key by key)."""
+    """A locale's file, merged over its base's (messages and signs key by key), the base's texts respelled first
+    by the locale's ``spelling`` map."""
     data: dict[str, Any] = json.loads((LOCALES_DIR / f"{locale}.json").read_text(encoding="utf-8"))
     base_name = data.pop("base", None)
+    spelling: dict[str, str] = data.pop("spelling", {})
     if base_name is None:
         return data
     base = _raw(base_name)
-    signs = {sign: {**text, **data.get("signs", {}).get(sign, {})} for sign, text in base["signs"].items()}
-    merged = {**base, **data, "messages": {**base["messages"], **data.get("messages", {})}, "signs": signs}
+    inherited_messages = {key: _respell_message(value, spelling) for key, value in base["messages"].items()}
+    inherited_signs = {
+        sign: {name: respell(text, spelling) for name, text in texts.items()} for sign, texts in base["signs"].items()
+    }
+    signs = {sign: {**texts, **data.get("signs", {}).get(sign, {})} for sign, texts in inherited_signs.items()}
+    merged = {**base, **data, "messages": {**inherited_messages, **data.get("messages", {})}, "signs": signs}
     merged["locale"] = locale
     return merged
+
+
+def _respell_message(raw: Any, spelling: Mapping[str, str]) -> Any:
+    """A message as stored (string, list of variants or plural forms), respelled; the plural's value name is a
+    placeholder and stays as it is."""
+    if isinstance(raw, str):
+        return respell(raw, spelling)
+    if isinstance(raw, list):
+        return [respell(variant, spelling) if isinstance(variant, str) else variant for variant in raw]
+    if isinstance(raw, dict) and isinstance(raw.get("forms"), list):
+        return {**raw, "forms": [respell(form, spelling) if isinstance(form, str) else form for form in raw["forms"]]}
+    return raw
+
+
+@cache
+def _spelling_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    # Longest first, so a phrase wins over a word inside it; never inside a {placeholder}.
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=lambda word: (-len(word), word)))
+    return re.compile(r"(?<![\w{])(?:" + alternatives + r")(?![\w}])", re.IGNORECASE)
+
+
+def respell(text: str, spelling: Mapping[str, str]) -> str:
+    """``text`` in another spelling: each whole word or phrase of ``spelling`` (keys in lower case) replaced,
+    keeping its capitals ("Practicing" → "Practising", "COUNSELOR" → "COUNSELLOR")."""
+    if not spelling:
+        return text
+    lowered = {word.lower(): respelled for word, respelled in spelling.items()}
+
+    def replace(found: re.Match[str]) -> str:
+        said, respelled = found.group(0), lowered[found.group(0).lower()]
+        if said.isupper() and len(said) > 1:
+            return respelled.upper()
+        if said[0].isupper():
+            return respelled[0].upper() + respelled[1:]
+        return respelled
+
+    return _spelling_pattern(frozenset(lowered)).sub(replace, text)
+
+
+def spelling(locale: str) -> dict[str, str]:
+    """How en-US words are spelled in ``locale``: its own map composed with its bases' ("behavior" →
+    "behaviour"), for the interaction models and for checks that no other spelling survives. Words a locale
+    spells as en-US does are left out."""
+    data: dict[str, Any] = json.loads((LOCALES_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    own = {word.lower(): respelled for word, respelled in data.get("spelling", {}).items()}
+    base_name = data.get("base")
+    inherited = spelling(base_name) if base_name else {}
+    composed = {word: respell(respelled, own) for word, respelled in inherited.items()}
+    composed.update({word: respelled for word, respelled in own.items() if word not in composed})
+    return {word: respelled for word, respelled in composed.items() if respelled.lower() != word}
 
 
 @cache

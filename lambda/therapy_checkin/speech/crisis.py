@@ -1,8 +1,8 @@
 """Where someone in crisis can turn, per locale: the one place that holds crisis lines and emergency numbers.
 
-The words of the crisis answer live in ``speech/en.py`` like every other message; the numbers live here,
-keyed by the request's own locale. Words fall back to en-US for locales without their own catalogue, but a
-crisis line never does when the locale is listed here: someone in London must hear 999, not 911.
+The words of the crisis answer live in the locale catalogues (``speech/locales/``) like every other message; the
+numbers live here, keyed by the request's own locale. Words fall back to en-US for locales without their own
+catalogue, but a crisis line never does when the locale is listed here: someone in London must hear 999, not 911.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ class CrisisLine:
 
 DEFAULT_CRISIS_LOCALE = "en-US"
 
+# Each line answers 24 hours a day, every day, and was checked against its operator's published details:
+# 988 (US, call or text; emergency 911); 9-8-8: Suicide Crisis Helpline (Canada since November 2023, run with
+# CAMH, call or text; 911); Samaritans (UK and Ireland, free from landlines and mobiles; 999); Lifeline
+# Australia (13 11 14 by phone, 0477 13 11 14 by text; 000); Tele-MANAS (India's national tele-mental health
+# line, 14416 or 1-800-891-4416, in 20 languages; 112, the Emergency Response Support System).
 CRISIS_LINES: dict[str, CrisisLine] = {
     "en-US": CrisisLine(name="the Suicide and Crisis Lifeline", how="call or text", number="988", emergency="911"),
     "en-CA": CrisisLine(name="the Suicide Crisis Helpline", how="call or text", number="988", emergency="911"),

@@ -1,0 +1,114 @@
+"""Every locale by voice: a whole check-in and a crisis conversation through virtual-alexa, each resolved against
+that locale's own interaction model and answered in its own words, spelling and numbers, with DynamoDB in
+dynalite.
+
+One virtual-alexa process per locale serves all of its conversations, one user after another
+(``VirtualAlexaClient.switch_user``): starting Node and loading a 200 KB model is most of a short conversation's
+time. As in ``test_virtual_alexa.py``, numbers are said as digits and the clock is fixed to Monday noon of 2026-W48.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from devtools.nlu import available_locales
+from tests.e2e.client import Exchange, VirtualAlexaClient
+from tests.e2e.conftest import FIXED_TIMESTAMP, LocalSkill
+from tests.e2e.test_virtual_alexa import NUMBER_WORDS, RATINGS, assert_waits_for_answer, stored_ratings
+from therapy_checkin import intents
+from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.speech import speech_for
+from therapy_checkin.speech.catalogue import spelling
+from therapy_checkin.speech.crisis import crisis_line
+
+pytestmark = pytest.mark.e2e
+
+LOCALES = available_locales()
+PRACTICE = SIGN_IDS.index("practice")
+LOCAL_EMERGENCY_WORDS = {"en-GB": "I'm going to top myself", "en-AU": "I'm going to top myself"}
+"""Where a locale's model knows its own way of saying it, the emergency is said that way."""
+
+
+@pytest.fixture(scope="module", params=LOCALES)
+def voice(request: pytest.FixtureRequest, local_skill: LocalSkill) -> Iterator[VirtualAlexaClient]:
+    """One virtual-alexa process for every conversation in one locale."""
+    locale = str(request.param)
+    client = VirtualAlexaClient(
+        local_skill.url, api_endpoint=local_skill.api_endpoint, locale=locale, timestamp=FIXED_TIMESTAMP
+    )
+    with client:
+        yield client
+
+
+@pytest.fixture
+def caller(voice: VirtualAlexaClient) -> VirtualAlexaClient:
+    """A new user on a new device, no session open."""
+    voice.switch_user()
+    return voice
+
+
+def asks_sign(exchange: Exchange, index: int) -> bool:
+    return f"Sign {NUMBER_WORDS[index]} of twelve" in exchange.reply.speech
+
+
+def said(client: VirtualAlexaClient, text: str, intent: str) -> Exchange:
+    exchange = client.utter(text)
+    assert exchange.request["request"]["locale"] == client.locale
+    assert exchange.intent == intent, (client.locale, text, exchange.intent)
+    return exchange
+
+
+def test_a_whole_check_in_in_each_locale(caller: VirtualAlexaClient, local_skill: LocalSkill) -> None:
+    speech = speech_for(caller.locale)
+    assert speech.locale == caller.locale, "every locale with a model has its own words"
+    launched = caller.utter("open therapy check in")
+    assert launched.request_type == "LaunchRequest"
+    assert launched.request["request"]["locale"] == caller.locale
+    assert speech("welcome_first") in launched.reply.speech
+    started = said(caller, "yes", intents.YES)
+    assert asks_sign(started, 0)
+    for index, value in enumerate(RATINGS):
+        exchange = said(caller, str(value), intents.RATE)
+        if index + 1 == PRACTICE:
+            assert speech.sign("practice").name in exchange.reply.speech
+            assert not set(spelling(caller.locale)) & set(exchange.reply.speech.lower().split())
+        elif index + 1 < len(SIGN_IDS):
+            assert asks_sign(exchange, index + 1)
+            assert_waits_for_answer(exchange)
+    assert speech("complete") in exchange.reply.speech
+    assert_waits_for_answer(exchange)  # a first completed check-in offers a weekly reminder
+    assert said(caller, "no", intents.NO).reply.ends_session
+    assert stored_ratings(local_skill, caller.user_id) == dict(zip(SIGN_IDS, RATINGS, strict=True))
+
+    # The sign named in the locale's own spelling reaches its slot value through the locale's model.
+    again = caller.utter("open therapy check in")
+    assert_waits_for_answer(again)
+    changing = said(caller, f"change my answer for {speech.sign('practice').name}", intents.CHANGE_ANSWER)
+    slot = changing.request["request"]["intent"]["slots"]["sign"]
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "practice"
+    assert f"Sign {NUMBER_WORDS[PRACTICE]}: {speech.sign('practice').name}" in changing.reply.speech
+
+
+def test_crisis_words_get_the_locales_own_numbers(caller: VirtualAlexaClient, local_skill: LocalSkill) -> None:
+    """Distress keeps the session with the locale's crisis line, and "yes" resumes; immediate danger ends it with
+    the locale's emergency number before its crisis line. Nothing already answered is lost."""
+    line = crisis_line(caller.locale)
+    caller.utter("open therapy check in")
+    said(caller, "yes", intents.YES)
+    said(caller, "4", intents.RATE)
+    distress = said(caller, "I feel like a burden to everyone", intents.DISTRESS)
+    assert_waits_for_answer(distress)
+    assert line.name in distress.reply.speech
+    assert all(group in distress.reply.speech for group in line.number.split())
+    resumed = said(caller, "yes", intents.YES)
+    assert asks_sign(resumed, 1)
+    said(caller, "2", intents.RATE)
+    words = LOCAL_EMERGENCY_WORDS.get(caller.locale, "I have taken too many pills")
+    emergency = said(caller, words, intents.EMERGENCY)
+    assert emergency.reply.ends_session
+    spoken = emergency.reply.speech
+    assert line.emergency in spoken and line.name in spoken
+    assert spoken.index(line.emergency) < spoken.index(line.name), "the emergency number comes first"
+    assert stored_ratings(local_skill, caller.user_id) == {"connection": 4, "perspective": 2}
