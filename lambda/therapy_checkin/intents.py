@@ -27,6 +27,12 @@ SET_PASSCODE: Final = "SetPasscodeIntent"
 REMOVE_PASSCODE: Final = "RemovePasscodeIntent"
 PASSCODE: Final = "PasscodeIntent"
 FORGOT_PASSCODE: Final = "ForgotPasscodeIntent"
+IN_BETWEEN: Final = "InBetweenIntent"
+"""An answer between two ratings: "three and a half", "between three and four", "three or four"."""
+LEANING: Final = "LeaningIntent"
+"""An answer in words, not a number: "pretty good", "kind of", "not at all"."""
+UNSURE: Final = "UnsureIntent"
+"""No answer yet: "I don't know", "I'm not sure", "hard to say"."""
 
 # Amazon's built-in intents.
 YES: Final = "AMAZON.YesIntent"
@@ -57,6 +63,9 @@ RATING_SLOT: Final = "rating"
 SIGN_SLOT: Final = "sign"
 SIGN_NUMBER_SLOT: Final = "signNumber"
 CODE_SLOT: Final = "code"
+LOWER_SLOT: Final = "lower"
+UPPER_SLOT: Final = "upper"
+LEANING_SLOT: Final = "leaning"
 
 HANDLED_INTENTS: Final = frozenset(
     {
@@ -77,6 +86,9 @@ HANDLED_INTENTS: Final = frozenset(
         REMOVE_PASSCODE,
         PASSCODE,
         FORGOT_PASSCODE,
+        IN_BETWEEN,
+        LEANING,
+        UNSURE,
         YES,
         NO,
         HELP,
