@@ -162,7 +162,10 @@ RECAP_UNLOCKED = "recapUnlocked"
 RECAP_GUARDED = "recapGuarded"
 PENDING_RECAP = "pendingRecap"
 PASSCODE_DRAFT = "passcodeDraft"
+FAMILIAR = "familiar"
+EXPLAINED = "explained"
 MAX_PENDING = 64
+MAX_EXPLAINED = 10
 
 
 @dataclass
@@ -191,13 +194,20 @@ class SessionState:
     """Whether the speaker's profile had a passcode when this session last read it (``None``: never read)."""
     pending_recap: PendingRecap | None = None
     passcode_draft: PasscodeDraft | None = None
+    familiar: bool | None = None
+    """Whether the speaker already knows the signs (see :func:`therapy_checkin.domain.checkin.knows_the_signs`):
+    worked out once from the history read at launch, then carried, so later turns need not read the table.
+    ``None``: not known yet."""
+    explained: int = 0
+    """How many times the sign being asked was explained: the first "what does that mean?" in a familiar week
+    reads the sign's full statement, the next one its longer explanation."""
 
     @property
     def asking_sign(self) -> bool:
         return self.mode in ASKING_A_SIGN
 
     def ask(self, index: int, mode: Mode = Mode.RATING) -> None:
-        self.mode, self.index, self.misses = mode, index, 0
+        self.mode, self.index, self.misses, self.explained = mode, index, 0, 0
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {MODE: self.mode.value, INDEX: self.index, MISSES: self.misses}
@@ -213,6 +223,8 @@ class SessionState:
             RECAP_GUARDED: self.recap_guarded,
             PENDING_RECAP: _pending_recap_to_attributes(self.pending_recap),
             PASSCODE_DRAFT: _draft_to_attributes(self.passcode_draft),
+            FAMILIAR: self.familiar,
+            EXPLAINED: self.explained or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -235,6 +247,7 @@ class SessionState:
         )
         time_zone = raw.get(TIME_ZONE)
         guarded = raw.get(RECAP_GUARDED)
+        familiar = raw.get(FAMILIAR)
         state = cls(
             owner=owner if isinstance(owner, str) and len(owner) <= 64 else None,
             mode=_mode(raw.get(MODE)) or Mode.IDLE,
@@ -250,6 +263,8 @@ class SessionState:
             recap_guarded=guarded if isinstance(guarded, bool) else None,
             pending_recap=_pending_recap(raw.get(PENDING_RECAP)),
             passcode_draft=_draft(raw.get(PASSCODE_DRAFT)),
+            familiar=familiar if isinstance(familiar, bool) else None,
+            explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
