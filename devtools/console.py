@@ -1,7 +1,7 @@
 """Talk to the skill on this machine: type what you would say to Alexa, read what Alexa would say back.
 
     python -m devtools.console [--date 2026-12-07] [--user NAME] [--person NAME] [--time-zone ZONE]
-                               [--locale en-US] [--reset] [--speak]
+                               [--locale en-US] [--reset] [--speak] [--ssml]
 
 The skill runs in this process, exactly as Lambda runs it (the real ``lambda_handler``), against dynalite, a
 DynamoDB-compatible server that keeps its data in ``.local/dynalite`` between runs. Utterances are understood
@@ -45,21 +45,26 @@ PROMPT = "you> "
 
 COMMANDS = {
     ":help": "show this help",
+    ":ssml": "show or hide the raw SSML Alexa would receive (also --ssml)",
     ":new-session": "close the session, as if you walked away",
     ":next-week": "move the clock forward one week (and close the session)",
     ":quit": "leave the console (Ctrl-D works too)",
 }
-EXAMPLES = (
-    "open therapy check in",
-    "yes",
-    "four",
-    "skip",
-    "what does that mean",
-    "go back",
-    "stop for now",
-    "ask therapy check in how am I doing",
-    "remind me every sunday at seven pm",
-)
+WHAT_YOU_CAN_SAY = Path(__file__).with_name("what_you_can_say.yaml")
+"""Every capability with example phrases: the same list README's "What you can say" shows (a test checks)."""
+
+
+@dataclass(frozen=True)
+class Capability:
+    what: str
+    say: dict[str, str]
+    """Example phrase -> the request it becomes ("LaunchRequest" or an intent name)."""
+
+
+def capabilities(path: Path = WHAT_YOU_CAN_SAY) -> list[Capability]:
+    import yaml
+
+    return [Capability(what=str(item["what"]), say=dict(item["say"])) for item in yaml.safe_load(path.read_text())]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -146,13 +151,22 @@ def asks_permission(reply: Reply) -> bool:
     )
 
 
-def show_reply(reply: Reply) -> str:
-    """What Alexa would say, the reprompt, and the card in the Alexa app, labelled."""
+def _ssml(output: dict[str, Any] | None) -> str:
+    return str((output or {}).get("ssml") or "")
+
+
+def show_reply(reply: Reply, ssml: bool = False) -> str:
+    """What Alexa would say, the reprompt, and the card in the Alexa app, labelled; with ``ssml``, also the raw
+    markup Alexa would receive for each."""
     lines: list[str] = []
     if reply.speech:
         lines.append(_block("Alexa:", reply.speech))
+    if ssml and reply.speech:
+        lines.append(_block("SSML:", _ssml(reply.response.get("outputSpeech"))))
     if reply.reprompt:
         lines.append(_block("Reprompt:", reply.reprompt))
+    if ssml and reply.reprompt:
+        lines.append(_block("SSML:", _ssml((reply.response.get("reprompt") or {}).get("outputSpeech"))))
     card = reply.card
     if card:
         text = card.get("content") or card.get("text") or ""
@@ -196,6 +210,8 @@ class Console:
     clock: Clock
     speaker: Speaker
     out: TextIO
+    ssml: bool = False
+    """Show the raw SSML under each reply (``--ssml``, or ``:ssml`` to toggle)."""
 
     def say(self, text: str) -> bool:
         """Handle one line; False when the user asked to leave."""
@@ -223,7 +239,7 @@ class Console:
             if resolution.one_shot:
                 conversation.session_id = None  # "Alexa, ask ...": a new session
             reply = conversation.intent(str(resolution.intent), **dict(resolution.slots))
-        self.print(show_reply(reply))
+        self.print(show_reply(reply, ssml=self.ssml))
         self.speaker.say(reply.speech)
         return True
 
@@ -242,6 +258,9 @@ class Console:
             return False
         if command == ":help":
             self.print(help_text(self.nlu.model.invocation_name))
+        elif command == ":ssml":
+            self.ssml = not self.ssml
+            self.print(f"  (raw SSML {'shown' if self.ssml else 'hidden'})")
         elif command == ":new-session":
             self.conversation.now = self.clock.now()
             self.conversation.end_session()
@@ -260,10 +279,13 @@ class Console:
 
 def help_text(invocation: str) -> str:
     commands = "\n".join(f"  {name:<14}{what}" for name, what in COMMANDS.items())
-    examples = "\n".join(f"  {example}" for example in EXAMPLES)
+    things = "\n".join(
+        f"  {capability.what}:\n    " + ", ".join(f'"{phrase}"' for phrase in capability.say)
+        for capability in capabilities()
+    )
     return (
         f"Type what you would say to Alexa. Start with: open {invocation}\n"
-        f"Things to try:\n{examples}\nCommands:\n{commands}"
+        f"What you can say:\n{things}\nCommands:\n{commands}"
     )
 
 
@@ -305,6 +327,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--reset", action="store_true", help="delete all local check-ins first, then start fresh")
     parser.add_argument("--speak", action="store_true", help="speak replies through espeak-ng, if installed")
+    parser.add_argument("--ssml", action="store_true", help="also show the raw SSML of each reply (:ssml toggles)")
     return parser.parse_args(argv)
 
 
@@ -337,6 +360,7 @@ def main(
                 clock,
                 Speaker(args.speak, out),
                 out,
+                ssml=args.ssml,
             )
             who = args.user + (f", voice profile {args.person}" if args.person else "")
             console.print(

@@ -250,3 +250,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section("crisis recognition (held-out phrasings)")
         for line in CRISIS_FIGURES:
             terminalreporter.write_line(line)
+    _voice_summary(terminalreporter)
+
+
+VOICE_FIGURES: list[str] = []
+"""Word counts of whole check-ins (tests/test_voice_budget.py), shown in the run's summary."""
+
+
+def _voice_summary(terminalreporter: Any) -> None:
+    if VOICE_FIGURES:
+        terminalreporter.section("voice budget (words of Alexa speech)")
+        for line in VOICE_FIGURES:
+            terminalreporter.write_line(line)

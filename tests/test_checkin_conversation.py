@@ -52,15 +52,16 @@ def test_first_launch_welcomes_with_disclaimer_once(talk: Talk, dynamodb: Any) -
 def test_full_check_in_stores_every_rating_as_spoken(talk: Talk, dynamodb: Any) -> None:
     conversation = talk()
     reply = open_and_accept(conversation)
-    assert reply.speech.startswith("Let's begin. Sign one of twelve: feeling connected to your therapist.")
-    assert reply.speech.endswith("How true was that this week, from one to five?")
+    assert reply.speech.startswith("Here we go. Sign one of twelve: feeling connected to your therapist.")
+    assert "You trusted your therapist" in reply.speech, "a first check-in reads each sign in full"
+    assert reply.speech.endswith("How true was that this week, from one to five?"), "the scale, on the first sign"
     for number, (said, expected) in enumerate(zip(SHAPES, EXPECTED, strict=True), start=1):
         assert f"Sign {conversation_number(number)} of twelve" in reply.speech
         reply = conversation.rate(said)
         stored = ratings_in_table(dynamodb)
         assert next(iter(stored.values()))[SIGN_IDS[number - 1]] == expected, "saved the moment it is spoken"
         if number == 6:
-            assert reply.speech.startswith("Thanks. You're halfway there. Sign seven of twelve")
+            assert reply.speech.startswith("Thank you. You're halfway there. Sign seven of twelve")
         if number == 11:
             assert "Last one. Sign twelve of twelve" in reply.speech
         if number < 12:
@@ -103,6 +104,7 @@ def test_interrupted_check_in_resumes_in_a_new_session(talk: Talk, dynamodb: Any
     assert_open(relaunch)
     resumed = conversation.intent("AMAZON.YesIntent")
     assert resumed.speech.startswith("Picking up where you left off. Sign six of twelve: healthier coping.")
+    assert resumed.speech.endswith("How true was that this week, from one to five?"), "after a pause, the scale"
     for value in (1, 2, 3, 4, 5, 5, 4):
         reply = conversation.rate(value)
     assert offers_reminder(reply) and "That's all twelve" in reply.speech
@@ -121,7 +123,7 @@ def test_resume_works_from_the_table_alone_on_another_device(talk: Talk, dynamod
     assert bedroom.intent("AMAZON.YesIntent").speech.startswith("Picking up where you left off. Sign three")
 
 
-@pytest.mark.parametrize("bad", ["0", "6", "42", "-1", "banana", "", "?", "2.5", "four hundred"])
+@pytest.mark.parametrize("bad", ["0", "6", "42", "-1", "banana", "", "?", "5.5", "four hundred"])
 def test_bad_ratings_are_reasked_with_the_range_and_never_stored(talk: Talk, dynamodb: Any, bad: str) -> None:
     conversation = talk()
     open_and_accept(conversation)
@@ -140,7 +142,10 @@ def test_missing_rating_slot_is_reasked(talk: Talk, dynamodb: Any) -> None:
     conversation = talk()
     open_and_accept(conversation)
     reply = conversation.intent("RateIntent")
-    assert "didn't catch a number" in reply.speech
+    assert reply.speech == (
+        "Let's use a whole number, from one, not at all, to five, very true. "
+        "How safe did you feel being honest in your sessions?"
+    )
     assert_open(reply)
     assert ratings_in_table(dynamodb) == {}
 
@@ -153,7 +158,7 @@ def test_second_miss_offers_to_skip_and_yes_skips(talk: Talk, dynamodb: Any) -> 
     assert offer.speech == "That's okay if this one is hard to rate. Would you like to skip it?"
     assert_open(offer)
     skipped = conversation.intent("AMAZON.YesIntent")
-    assert skipped.speech.startswith("Okay, we'll leave that one. Sign two of twelve")
+    assert skipped.speech.startswith("That's fine, let's move on. Sign two of twelve")
     item = week_item(dynamodb)
     assert item["skipped"] == {"connection"}
     assert not any(key.startswith("r_") for key in item)
@@ -165,7 +170,7 @@ def test_no_to_the_skip_offer_asks_again_and_a_number_still_counts(talk: Talk, d
     conversation.rate("seven")
     conversation.rate("nope")
     again = conversation.intent("AMAZON.NoIntent")
-    assert again.speech == "How true was that this week, from one to five?"
+    assert again.speech == "From one to five, how safe did you feel being honest in your sessions?"
     assert "Would you like to skip" in conversation.rate("0").speech, "a further miss offers the skip again"
     assert "Sign two of twelve" in conversation.rate("2").speech
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2}]
@@ -176,7 +181,7 @@ def test_skip_leaves_sign_unrated_and_moves_on(talk: Talk, dynamodb: Any) -> Non
     open_and_accept(conversation)
     conversation.rate(4)
     reply = conversation.intent("SkipIntent")
-    assert reply.speech.startswith("Okay, we'll leave that one. Sign three of twelve")
+    assert reply.speech.startswith("No problem, we'll skip it. Sign three of twelve")
     reply = conversation.intent("AMAZON.NextIntent")
     assert "Sign four of twelve" in reply.speech
     item = week_item(dynamodb)
@@ -200,7 +205,11 @@ def test_go_back_on_the_first_sign_stays_there(talk: Talk, dynamodb: Any) -> Non
     conversation = talk()
     open_and_accept(conversation)
     reply = conversation.intent("AMAZON.PreviousIntent")
-    assert reply.speech.startswith("This is the first sign, so there's nothing to go back to. Sign one of twelve")
+    assert reply.speech == (
+        "This is the first sign, so there's nothing to go back to. "
+        "From one to five, how safe did you feel being honest in your sessions?"
+    )
+    assert len(reply.speech.split()) <= 45
     assert_open(reply)
 
 
@@ -210,7 +219,7 @@ def test_repeat_explain_and_help_keep_the_place(talk: Talk, dynamodb: Any) -> No
     conversation.rate(3)
     conversation.rate(3)
     repeat = conversation.intent("AMAZON.RepeatIntent")
-    assert repeat.speech.startswith("Sign three of twelve: your relationships.")
+    assert repeat.speech.startswith("Sign three of twelve: warmer relationships.")
     explain = conversation.intent("ExplainIntent")
     assert "shows up with the people around you" in explain.speech
     assert explain.speech.endswith("How true was that this week, from one to five?")
@@ -240,13 +249,20 @@ def test_fallback_mid_check_in_reasks_the_sign_and_outside_gives_help(talk: Talk
     conversation = talk()
     conversation.launch()
     outside = conversation.intent("AMAZON.FallbackIntent")
-    assert outside.speech.startswith("Sorry, I didn't catch that. Once a week")
+    assert outside.speech == "Sorry, I'm not sure what you meant. Would you like to start your check-in now?"
     assert_open(outside)
+    conversation.end_session()
+    conversation.intent("AMAZON.HelpIntent")  # a new session, outside any offer
+    menu = conversation.intent("AMAZON.FallbackIntent")
+    assert menu.speech.startswith("That's not something I can do, but here's what I can. Once a week")
+    assert menu.speech.endswith("?")
     conversation.intent("StartCheckInIntent")
     inside = conversation.intent("AMAZON.FallbackIntent")
-    assert inside.speech == "Let's stay with this one for now. How true was that this week, from one to five?"
+    assert inside.speech == (
+        "Let's stay with this one for now. From one to five, how safe did you feel being honest in your sessions?"
+    )
     assert "catch" not in inside.speech, "mid-sign, the skill never sounds as though it heard nothing"
-    assert "feeling connected to your therapist" in inside.reprompt
+    assert "trust your therapist" in inside.reprompt
     assert conversation.attributes["index"] == 0
 
 
@@ -303,15 +319,19 @@ def test_finished_week_offers_recap_and_changing_an_answer(talk: Talk, dynamodb:
     assert recap.ends_session
 
     conversation.launch()
-    menu = conversation.intent("AMAZON.NoIntent")
-    assert "change sign four" in menu.speech
-    assert_open(menu)
+    declined = conversation.intent("AMAZON.NoIntent")
+    assert declined.speech == (
+        "That's fine. This week's check-in is done, so you're all set. Take care, and talk to you next week."
+    )
+    assert declined.ends_session, "no list of commands: a kind goodbye"
     ask = conversation.intent(
         "ChangeAnswerIntent", sign=resolved_slot("saying no", [("boundaries", "boundaries")], "SIGN")
     )
     assert ask.speech.startswith("Sure. Sign four: setting boundaries.")
     changed = conversation.rate("five")
-    assert changed.speech.startswith("Updated. Your answer for boundaries is now five.")
+    assert changed.speech == (
+        "Updated. Your answer for boundaries is now five. Would you like to change an answer, or hear your recap?"
+    )
     assert_open(changed)
     assert int(week_item(dynamodb)["r_boundaries"]) == 5
 
@@ -370,3 +390,79 @@ def test_change_answer_by_naming_the_sign_after_being_asked_which(talk: Talk, dy
     back = conversation.rate(5)
     assert back.speech.startswith("Updated. Your answer for connection with your therapist is now five. Sign two")
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 5}]
+
+
+def finish_a_week(conversation: Conversation) -> None:
+    open_and_accept(conversation)
+    for value in EXPECTED:
+        conversation.rate(value)
+
+
+def test_a_familiar_week_reads_the_statement_only_when_asked(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    finish_a_week(conversation)
+    conversation.advance(weeks=1)
+    first = open_and_accept(conversation)
+    assert "You trusted your therapist" not in first.speech
+    assert first.speech.endswith("From one to five, how safe did you feel being honest in your sessions?")
+    explained = conversation.intent("ExplainIntent")
+    assert explained.speech == (
+        "It's about this: You trusted your therapist and felt safe being honest with them. "
+        "How true was that this week, from one to five?"
+    )
+    more = conversation.intent("ExplainIntent")
+    assert more.speech.startswith("This sign is about trust.")
+    assert len(more.speech.split()) <= 45
+    second = conversation.rate(4)
+    assert second.speech.endswith(
+        "Sign two: seeing things from new angles. How often could you step back and look again?"
+    )
+
+
+def test_after_a_long_absence_the_signs_are_read_in_full_again(talk: Talk, dynamodb: Any) -> None:
+    from therapy_checkin.domain.checkin import LONG_ABSENCE_WEEKS
+
+    conversation = talk()
+    finish_a_week(conversation)
+    conversation.advance(weeks=LONG_ABSENCE_WEEKS - 1)
+    assert "You trusted your therapist" not in open_and_accept(conversation).speech, "five weeks away: familiar"
+    conversation.rate(3)
+    conversation.intent("AMAZON.StopIntent")
+    conversation.advance(weeks=LONG_ABSENCE_WEEKS)  # six weeks after the last answer
+    assert "You trusted your therapist" in open_and_accept(conversation).speech
+
+
+def test_every_explanation_fits_one_turn(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    open_and_accept(conversation)
+    for value in EXPECTED[:-1]:
+        explained = conversation.intent("ExplainIntent")
+        assert len(explained.speech.split()) <= 45, explained.speech
+        assert explained.speech.endswith("?") and explained.reprompt.endswith("?")
+        conversation.rate(value)
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.PauseIntent", "AMAZON.CancelIntent"])
+def test_stopping_before_the_first_answer_never_says_next_week(talk: Talk, dynamodb: Any, intent: str) -> None:
+    conversation = talk()
+    conversation.launch()
+    reply = conversation.intent(intent)
+    assert reply.ends_session
+    assert "next week" not in reply.speech
+    assert "Whenever you're ready" in reply.speech
+    open_and_accept(conversation)
+    assert "next week" not in conversation.intent(intent).speech
+    finish_a_week(conversation)
+    conversation.launch()
+    assert "next week" in conversation.intent(intent).speech, "once the week is done, next week it is"
+
+
+def test_offers_and_reprompts_ask_without_listing_commands(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    replies = [conversation.launch(), conversation.intent("AMAZON.HelpIntent")]
+    conversation.intent("AMAZON.StopIntent")
+    replies += [conversation.launch(), conversation.intent("AMAZON.YesIntent"), conversation.rate(3)]
+    replies.append(conversation.intent("AMAZON.HelpIntent"))
+    for reply in replies:
+        assert reply.reprompt.endswith("?"), reply.reprompt
+        assert "Say yes or no" not in reply.speech + reply.reprompt

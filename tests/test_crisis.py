@@ -338,7 +338,7 @@ def test_distress_mid_rating_hears_the_line_gently_then_yes_picks_the_check_in_u
 def test_distress_before_any_check_in_offers_to_start_and_no_ends_kindly(talk: Talk, dynamodb: Any) -> None:
     first = talk()
     assert not first.intent("DistressIntent").ends_session
-    assert first.intent("AMAZON.YesIntent").speech.startswith("Let's begin. Sign one of twelve")
+    assert first.intent("AMAZON.YesIntent").speech.startswith("Here we go. Sign one of twelve")
     second = talk()
     second.intent("DistressIntent")
     declined = second.intent("AMAZON.NoIntent")

@@ -107,7 +107,7 @@ def test_no_keeps_everything_and_returns_to_the_same_sign(talk: Talk, dynamodb: 
     before = table_items(dynamodb)
     conversation.intent("DeleteDataIntent")
     kept = conversation.intent("AMAZON.NoIntent")
-    assert kept.speech.startswith("Okay, I haven't deleted anything. Sign three of twelve: your relationships.")
+    assert kept.speech.startswith("Okay, I haven't deleted anything. Sign three of twelve: warmer relationships.")
     assert not kept.ends_session and kept.reprompt
     assert table_items(dynamodb) == before
     conversation.rate(5)
@@ -132,7 +132,7 @@ def test_anything_else_while_confirming_asks_again_and_stop_deletes_nothing(talk
     before = table_items(dynamodb)
     conversation.intent("DeleteDataIntent")
     for stray in (conversation.rate(5), conversation.intent("AMAZON.HelpIntent"), conversation.intent("RecapIntent")):
-        assert stray.speech == "Should I delete all your check-ins, ratings, and settings? Say yes or no."
+        assert stray.speech == "Should I delete all your check-ins, ratings, and settings?"
         assert not stray.ends_session
     assert table_items(dynamodb) == before
     assert conversation.intent("AMAZON.StopIntent").ends_session

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from therapy_checkin.domain.checkin import WeekAnswers, next_sign_index, resume_index
-from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
+from therapy_checkin.domain.ratings import Between, NotARating, OutOfRange, Rating, parse_between, parse_rating
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS, sign_at, sign_number
 from therapy_checkin.domain.weeks import is_week_key, previous_week, week_of, weeks_between
 from therapy_checkin.session import (
@@ -39,12 +39,20 @@ from therapy_checkin.session import (
         ("6", OutOfRange(6)),
         ("42", OutOfRange(42)),
         ("-1", OutOfRange(-1)),
-        ("2.5", OutOfRange(2.5)),
+        ("2.5", Between(2, 3)),
+        ("5.5", OutOfRange(5.5)),
+        ("three and a half", Between(3, 4)),
+        ("between three and four", Between(3, 4)),
+        ("somewhere between 2 and 4", Between(2, 4)),
+        ("four point five", Between(4, 5)),
+        ("between six and seven", OutOfRange(7)),
+        ("four or four", Rating(4)),
         ("?", NotARating()),
         ("", NotARating()),
         (None, NotARating()),
         ("banana", NotARating()),
-        ("three or four", NotARating()),
+        ("three or four", Between(3, 4)),
+        ("three or four or five", NotARating()),
     ],
 )
 def test_ratings_in_every_shape(heard: str | None, expected: object) -> None:
@@ -56,6 +64,25 @@ def test_any_text_gives_an_outcome_and_only_one_to_five_is_a_rating(heard: str) 
     outcome = parse_rating(heard)
     if isinstance(outcome, Rating):
         assert 1 <= outcome.value <= 5
+    if isinstance(outcome, Between):
+        assert 1 <= outcome.low < outcome.high <= 5
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        ("3", None, Between(3, 4)),
+        ("3", "4", Between(3, 4)),
+        ("4", "2", Between(2, 4)),
+        ("5", None, OutOfRange(5.5)),
+        ("0", "1", OutOfRange(0)),
+        ("?", "4", NotARating()),
+        ("3", "?", NotARating()),
+        (None, None, NotARating()),
+    ],
+)
+def test_the_two_numbers_of_an_answer_in_between(low: str | None, high: str | None, expected: object) -> None:
+    assert parse_between(low, high) == expected
 
 
 def test_signs_are_twelve_in_the_articles_order() -> None:

@@ -21,7 +21,7 @@ from therapy_checkin.domain.weeks import is_week_key
 Talk = Callable[..., Conversation]
 
 ERROR_APOLOGY = "Sorry, something went wrong on my side."
-NOT_A_RATING = "Sorry, I didn't catch a number."
+NOT_A_RATING = "Let's use a whole number, from one, not at all, to five, very true."
 
 
 def started(talk: Talk) -> Conversation:
@@ -57,7 +57,7 @@ def test_only_ascii_digits_make_a_rating(talk: Talk, dynamodb: Any, heard: str) 
     conversation = started(talk)
     reply = conversation.rate(heard)
     if heard == "4":
-        assert reply.speech.startswith("Thanks.")
+        assert reply.speech.startswith("Okay. Sign two of twelve"), "saved, and on to the next sign"
         assert list(ratings_in_table(dynamodb).values()) == [{"connection": 4}]
     else:
         assert reply.speech.startswith(NOT_A_RATING), "a digit of another script is no number Alexa sends"

@@ -74,7 +74,7 @@ def with_passcode(talk: Talk) -> Conversation:
     conversation.launch()
     done = set_passcode(conversation)
     assert done.speech.startswith("Your passcode is set.")
-    assert done.speech.endswith("Would you like to start your check-in? Say yes or no."), "back to the offer"
+    assert done.speech.endswith("Would you like to start your check-in now?"), "back to the offer"
     assert conversation.intent("AMAZON.NoIntent").ends_session
     return conversation
 
@@ -438,7 +438,7 @@ def test_setting_when_one_exists_and_removing_when_there_is_none(talk: Talk, dyn
     conversation.launch()
     none = conversation.intent("RemovePasscodeIntent")
     assert none.speech.startswith("You don't have a passcode set. To set one, say: set a passcode.")
-    assert none.speech.endswith("Would you like to start your check-in? Say yes or no.")
+    assert none.speech.endswith("Would you like to start your check-in now?")
     conversation.intent("AMAZON.NoIntent")
     set_passcode(conversation)
     before = profile(dynamodb)["passcode"]
@@ -452,7 +452,7 @@ def test_no_while_the_passcode_is_asked_goes_back_to_the_check_in(talk: Talk, dy
     conversation = rated(with_passcode(talk), 1, 2)
     conversation.intent("RecapIntent")
     declined = conversation.intent("AMAZON.NoIntent")
-    assert declined.speech.startswith("Okay, no recap for now. Sign three of twelve: your relationships.")
+    assert declined.speech.startswith("Okay, no recap for now. Sign three of twelve: warmer relationships.")
     assert "Sign four of twelve" in conversation.rate(3).speech
 
 

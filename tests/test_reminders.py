@@ -174,9 +174,7 @@ def test_no_to_the_offer_closes_kindly_and_stores_nothing(talk: Talk, dynamodb: 
     conversation = talk(device(alexa_api))
     check_in_all(conversation)
     declined = conversation.intent("AMAZON.NoIntent")
-    assert declined.speech == (
-        "Okay, no reminder. If you change your mind, say: set a weekly reminder. Take care. Talk to you next week."
-    )
+    assert declined.speech == ("Okay, no reminder. Take care. Talk to you next week.")
     assert declined.ends_session
     assert reminder_calls(alexa_api) == []
     assert stored_reminder_id(dynamodb) is None

@@ -158,14 +158,27 @@ def test_slots_are_filled_as_alexa_fills_them() -> None:
         ("zero", "0"),
         ("a hundred", "100"),
         ("one hundred and five", "105"),
-        ("three and a half", "?"),
-        ("four point five", "?"),
+        ("four hundred and a", "?"),
     ],
 )
 def test_number_words_become_digits(said: str, value: str) -> None:
     resolution = understanding("en-US").resolve(said)
     assert resolution.intent == "RateIntent"
     assert resolution.slots["rating"] == value
+
+
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("three and a half", {"lower": "3"}),
+        ("four point five", {"lower": "4"}),
+        ("between two and three", {"lower": "2", "upper": "3"}),
+        ("maybe three or four", {"lower": "3", "upper": "4"}),
+    ],
+)
+def test_an_answer_between_two_numbers_is_its_own_intent(said: str, slots: dict[str, str]) -> None:
+    resolution = understanding("en-US").resolve(said)
+    assert (resolution.intent, dict(resolution.slots)) == ("InBetweenIntent", slots)
 
 
 def test_words_to_number_refuses_what_is_not_one_number() -> None:

@@ -32,6 +32,12 @@ REMINDER_ANSWER: Final = "ReminderAnswerIntent"
 """A day or a time said on its own ("Sunday", "seven pm"): the answer to the reminder's questions."""
 REMINDER_STATUS: Final = "ReminderStatusIntent"
 CANCEL_REMINDER: Final = "CancelReminderIntent"
+IN_BETWEEN: Final = "InBetweenIntent"
+"""An answer between two ratings: "three and a half", "between three and four", "three or four"."""
+LEANING: Final = "LeaningIntent"
+"""An answer in words, not a number: "pretty good", "kind of", "not at all"."""
+UNSURE: Final = "UnsureIntent"
+"""No answer yet: "I don't know", "I'm not sure", "hard to say"."""
 
 # Amazon's built-in intents.
 YES: Final = "AMAZON.YesIntent"
@@ -64,6 +70,9 @@ SIGN_NUMBER_SLOT: Final = "signNumber"
 CODE_SLOT: Final = "code"
 DAY_SLOT: Final = "day"
 TIME_SLOT: Final = "time"
+LOWER_SLOT: Final = "lower"
+UPPER_SLOT: Final = "upper"
+LEANING_SLOT: Final = "leaning"
 
 HANDLED_INTENTS: Final = frozenset(
     {
@@ -88,6 +97,9 @@ HANDLED_INTENTS: Final = frozenset(
         REMINDER_ANSWER,
         REMINDER_STATUS,
         CANCEL_REMINDER,
+        IN_BETWEEN,
+        LEANING,
+        UNSURE,
         YES,
         NO,
         HELP,

@@ -194,6 +194,9 @@ STREAK = "streak"
 REMINDER_DRAFT = "reminderDraft"
 MAX_PENDING = 64
 MAX_STREAK = 100_000
+FAMILIAR = "familiar"
+EXPLAINED = "explained"
+MAX_EXPLAINED = 10
 
 
 @dataclass
@@ -227,13 +230,20 @@ class SessionState:
     streak: int | None = None
     """From the launch's read: this week's streak (stored with its first answer, or to be stored with it)."""
     reminder_draft: ReminderDraft | None = None
+    familiar: bool | None = None
+    """Whether the speaker already knows the signs (see :func:`therapy_checkin.domain.checkin.knows_the_signs`):
+    worked out once from the history read at launch, then carried, so later turns need not read the table.
+    ``None``: not known yet."""
+    explained: int = 0
+    """How many times the sign being asked was explained: the first "what does that mean?" in a familiar week
+    reads the sign's full statement, the next one its longer explanation."""
 
     @property
     def asking_sign(self) -> bool:
         return self.mode in ASKING_A_SIGN
 
     def ask(self, index: int, mode: Mode = Mode.RATING) -> None:
-        self.mode, self.index, self.misses = mode, index, 0
+        self.mode, self.index, self.misses, self.explained = mode, index, 0, 0
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {MODE: self.mode.value, INDEX: self.index, MISSES: self.misses}
@@ -252,6 +262,8 @@ class SessionState:
             EARLIER: _answers_to_attributes(self.earlier) if self.earlier else None,
             STREAK: self.streak,
             REMINDER_DRAFT: _reminder_to_attributes(self.reminder_draft),
+            FAMILIAR: self.familiar,
+            EXPLAINED: self.explained or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -274,6 +286,7 @@ class SessionState:
         )
         time_zone = raw.get(TIME_ZONE)
         guarded = raw.get(RECAP_GUARDED)
+        familiar = raw.get(FAMILIAR)
         state = cls(
             owner=owner if isinstance(owner, str) and len(owner) <= 64 else None,
             mode=_mode(raw.get(MODE)) or Mode.IDLE,
@@ -292,6 +305,8 @@ class SessionState:
             earlier=_answers(raw.get(EARLIER)),
             streak=_int_in(raw.get(STREAK), 1, MAX_STREAK, None),
             reminder_draft=_reminder(raw.get(REMINDER_DRAFT)),
+            familiar=familiar if isinstance(familiar, bool) else None,
+            explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE

@@ -87,3 +87,15 @@ def test_the_console_stops_its_server_when_it_ends(tmp_path: Path) -> None:
     assert lock.exists()
     # LevelDB's lock is free again: a new server can open the same folder at once.
     assert "Welcome" in console(tmp_path, "open therapy check in\n")
+
+
+def test_help_lists_what_you_can_say_and_ssml_can_be_shown(tmp_path: Path) -> None:
+    helped = console(tmp_path, ":help\n")
+    assert "What you can say:" in helped and '"I forgot my passcode"' in helped and ":ssml" in helped
+    plain = console(tmp_path, "open therapy check in\n")
+    assert "SSML:" not in plain
+    shown = console(tmp_path, "open therapy check in\n", "--ssml")
+    assert "SSML:     <speak>Welcome back." in shown
+    toggled = console(tmp_path, ":ssml\nopen therapy check in\n:ssml\nyes\n")
+    assert "(raw SSML shown)" in toggled and "(raw SSML hidden)" in toggled
+    assert toggled.count("SSML:     <speak>") == 2, "the reply and its reprompt, until toggled off"

@@ -135,7 +135,7 @@ def test_bad_answers_are_refused_and_nothing_wrong_is_stored(alexa: OpenAlexa, l
     client = alexa()
     open_and_start(client)
     too_high = rate(client, 9)
-    assert too_high.reply.speech == SPEECH("out_of_range", question=SPEECH("question"))
+    assert too_high.reply.speech == SPEECH("out_of_range", question=SPEECH.sign(SIGN_IDS[0]).question)
     assert_waits_for_answer(too_high)
     zero = rate(client, 0)
     assert zero.reply.speech == SPEECH("offer_skip"), "after two unusable answers, offer to skip"
@@ -195,7 +195,8 @@ def test_help_then_stop_in_each_state(state: str, alexa: OpenAlexa, local_skill:
     stopped = client.utter("stop")
     assert stopped.intent == "AMAZON.StopIntent"
     assert stopped.reply.ends_session
-    assert stopped.reply.speech == SPEECH("paused" if state == "mid-sign" else "goodbye")
+    farewell = {"offer to start": "not_started_stop", "mid-sign": "paused", "done this week": "goodbye"}[state]
+    assert stopped.reply.speech == SPEECH(farewell), "next week only once this week is done"
     assert stored_ratings(local_skill, client.user_id) == stored_before, "help and stop never lose an answer"
 
 

@@ -6,10 +6,11 @@ one neither rated nor skipped. That is why a check-in can resume from the table 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS
+from therapy_checkin.domain.weeks import weeks_between
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,21 @@ def resume_index(answers: WeekAnswers) -> int | None:
 
 MISSES_BEFORE_SKIP_OFFER = 2
 """After this many unusable answers on one sign, the skill offers to skip it."""
+
+
+LONG_ABSENCE_WEEKS = 6
+"""A gap this long (in weeks, from the last week with an answer to this one) counts as a long absence: the
+signs are read in full again, as on a first check-in. Six weeks is past a month's holiday or a busy spell, and
+long enough that the wording of twelve statements is no longer fresh. It fits inside the nine weeks read at
+launch (``turn.HISTORY_WEEKS``)."""
+
+
+def knows_the_signs(this_week: str, weeks: Iterable[WeekAnswers]) -> bool:
+    """Whether someone checking in during ``this_week`` already knows the signs: an earlier week holds an answer,
+    less than :data:`LONG_ABSENCE_WEEKS` ago. Such a person hears each sign's name and its own short question;
+    anyone else hears each sign's statement in full."""
+    return any(
+        week.started and 0 < weeks_between(week.week, this_week) < LONG_ABSENCE_WEEKS
+        for week in weeks
+        if week.week < this_week
+    )

@@ -2,7 +2,9 @@
 
 Alexa fills an ``AMAZON.NUMBER`` slot with digits ("4"), or with "?" when it heard a number it could not
 parse. Text clients and tests may send words ("four", "a four", "four out of five"). Every shape ends in one
-of three outcomes, so the handler can answer each one plainly and never store a wrong value.
+of four outcomes, so the handler can answer each one plainly and never store a wrong value. An answer between
+two numbers ("three and a half", "3.5", "between three and four") is its own outcome: the person has answered,
+just not in a whole number, so the skill asks which is closer rather than treating it as a miss.
 
 Only a forged request can send more, so the parsing is strict and cheap whatever arrives: text longer than
 :data:`MAX_HEARD_LENGTH` is no answer at all, digits are ASCII digits only ("²" and "٣" are digits to
@@ -65,7 +67,63 @@ class NotARating:
     """Nothing usable was heard: an empty slot, Alexa's "?", or words that are not a number."""
 
 
-RatingOutcome = Rating | OutOfRange | NotARating
+@dataclass(frozen=True)
+class Between:
+    """An answer between two whole ratings (``MIN_RATING <= low < high <= MAX_RATING``): nothing is stored until
+    the user picks one."""
+
+    low: int
+    high: int
+
+
+RatingOutcome = Rating | OutOfRange | NotARating | Between
+
+_HALF = re.compile(r"(\S+) (?:and half|point five|point 5)")
+_RANGE = re.compile(r"(?:somewhere |in )?(?:between )?(\S+) (?:and|or|to) (\S+)")
+
+
+def _value(token: str) -> float | None:
+    if token in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[token])
+    if _NUMBER.fullmatch(token):
+        return float(token)
+    return None
+
+
+def _whole(number: float) -> RatingOutcome:
+    if number.is_integer() and MIN_RATING <= number <= MAX_RATING:
+        return Rating(int(number))
+    if MIN_RATING < number < MAX_RATING:
+        return Between(int(number), int(number) + 1)
+    return OutOfRange(number)
+
+
+def between(low: float, high: float | None = None) -> RatingOutcome:
+    """Two numbers the user hovered between; ``high`` left out means "``low`` and a half"."""
+    if high is None:
+        return _whole(low + 0.5)
+    low, high = min(low, high), max(low, high)
+    if not (low.is_integer() and high.is_integer()) or low < MIN_RATING or high > MAX_RATING:
+        return OutOfRange(low if low < MIN_RATING or not low.is_integer() else high)
+    if low == high:
+        return Rating(int(low))
+    return Between(int(low), int(high))
+
+
+def parse_between(low: str | None, high: str | None) -> RatingOutcome:
+    """The two slots of "between three and four" (or just ``low``, for "three and a half")."""
+    lower = parse_number(low)
+    upper = parse_number(high) if high is not None else None
+    if lower is None or (high is not None and upper is None):
+        return NotARating()
+    return between(lower, upper)
+
+
+def parse_number(heard: str | None) -> float | None:
+    """One number, in digits or as a word; ``None`` for anything else (Alexa's "?", a phrase)."""
+    if heard is None or len(heard) > MAX_HEARD_LENGTH:
+        return None
+    return _value(heard.strip().lower())
 
 
 def parse_rating(heard: str | None) -> RatingOutcome:
@@ -76,17 +134,13 @@ def parse_rating(heard: str | None) -> RatingOutcome:
     text = heard.strip().lower().replace(",", " ").rstrip(".!?").strip()
     if not text:
         return NotARating()
-    text = _FILLERS.sub(" ", text)
+    text = " ".join(_FILLERS.sub(" ", text).split())
+    if (half := _HALF.fullmatch(text)) and (low := _value(half.group(1))) is not None:
+        return between(low)
+    if (pair := _RANGE.fullmatch(text)) and None not in (values := (_value(pair[1]), _value(pair[2]))):
+        return between(*(value for value in values if value is not None))
     tokens = text.split()
     if len(tokens) != 1:
         return NotARating()
-    token = tokens[0]
-    if token in _NUMBER_WORDS:
-        number = float(_NUMBER_WORDS[token])
-    elif _NUMBER.fullmatch(token):
-        number = float(token)
-    else:
-        return NotARating()
-    if number.is_integer() and MIN_RATING <= number <= MAX_RATING:
-        return Rating(int(number))
-    return OutOfRange(number)
+    number = _value(tokens[0])
+    return NotARating() if number is None else _whole(number)

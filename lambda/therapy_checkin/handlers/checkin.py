@@ -12,15 +12,33 @@ from ask_sdk_model import Response
 
 from therapy_checkin import intents, saving
 from therapy_checkin.domain.checkin import MISSES_BEFORE_SKIP_OFFER, next_sign_index, resume_index
-from therapy_checkin.domain.ratings import NotARating, OutOfRange, Rating, parse_rating
+from therapy_checkin.domain.ratings import (
+    Between,
+    NotARating,
+    OutOfRange,
+    Rating,
+    RatingOutcome,
+    parse_between,
+    parse_rating,
+)
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.gate import PastAnswers, SummaryWithheld, summary_answers
 from therapy_checkin.handlers.recap import check_in_recap, streak_to_store
 from therapy_checkin.handlers.reminders import offers_reminder
-from therapy_checkin.handlers.replies import ask_sign, end, reask_sign, reply, sign_question, start_or_resume
-from therapy_checkin.handlers.slots import slot_text
+from therapy_checkin.handlers.replies import (
+    acknowledgement,
+    ask_sign,
+    end,
+    familiar,
+    own_question,
+    reask_sign,
+    reply,
+    sign_reprompt,
+    start_or_resume,
+)
+from therapy_checkin.handlers.slots import resolved_leaning, slot_text
 from therapy_checkin.observability import count
-from therapy_checkin.session import OFFERS, Mode
+from therapy_checkin.session import MAX_EXPLAINED, OFFERS, Mode
 from therapy_checkin.turn import turn_of
 
 
@@ -47,10 +65,12 @@ class LaunchHandler(AbstractRequestHandler):
             turn.time_zone()
             turn.save_profile(first_visit=True)
             turn.answers()  # keep this (empty) week in the session, so the next turn need not read the table
+            turn.state.familiar = False
             turn.state.mode = Mode.OFFER_START
             welcome = " ".join((speech("welcome_first"), speech("disclaimer"), speech("offer_first")))
             return reply(handler_input, welcome, speech("reprompt_offer_start"))
         answers = turn.answers()
+        familiar(turn)  # worked out now, from the history just read, and kept in the session
         index = resume_index(answers)
         if index is None:
             turn.state.mode = Mode.OFFER_RECAP
@@ -81,17 +101,25 @@ class StartCheckInHandler(AbstractRequestHandler):
         return start_or_resume(handler_input)
 
 
+def is_no(handler_input: HandlerInput) -> bool:
+    """No, or an answer in words that means it ("not at all", "not much"): "not really" is a no to an offer."""
+    if is_intent_name(intents.NO)(handler_input):
+        return True
+    return is_intent_name(intents.LEANING)(handler_input) and resolved_leaning(handler_input) == "low"
+
+
 class DeclineOfferHandler(AbstractRequestHandler):
-    """No to starting, resuming or hearing the recap: nothing changes, and the door stays open."""
+    """No to starting, resuming or hearing the recap: nothing changes, and the session closes kindly. After a
+    finished week there is nothing left to ask, so it says goodbye rather than listing what else could be said."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.NO)(handler_input) and _mode_is(handler_input, *OFFERS)
+        return is_no(handler_input) and _mode_is(handler_input, *OFFERS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         if turn.state.mode is Mode.OFFER_RECAP:
-            turn.state.mode = Mode.DONE_MENU
-            return reply(handler_input, turn.speech("done_no_recap"), turn.speech("reprompt_done_menu"))
+            turn.state.mode = Mode.IDLE
+            return end(handler_input, turn.speech("done_no_recap"))
         return end(handler_input, turn.speech("not_now"))
 
 
@@ -110,7 +138,8 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
             handler_input,
             turn.speech("change_saved", name=name, value=spoken) if stored else turn.speech("not_saved_kept"),
         )
-    return advance(handler_input, turn.speech("ack_rating") if stored else turn.speech("not_saved_kept") + " ")
+    ack = acknowledgement(turn, "ack_rating", state.index) if stored else turn.speech("not_saved_kept") + " "
+    return advance(handler_input, ack)
 
 
 def advance(handler_input: HandlerInput, prefix: str) -> Response:
@@ -175,15 +204,67 @@ class RateHandler(AbstractRequestHandler):
         return is_intent_name(intents.RATE)(handler_input) and _asking_sign(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        speech = turn_of(handler_input).speech
-        outcome = parse_rating(slot_text(handler_input, intents.RATING_SLOT))
-        match outcome:
-            case Rating(value):
-                return record_rating(handler_input, value)
-            case OutOfRange():
-                return missed_answer(handler_input, speech("out_of_range", question=speech("question")))
-            case NotARating():
-                return missed_answer(handler_input, speech("not_a_rating", question=speech("question")))
+        return answer_rating(handler_input, parse_rating(slot_text(handler_input, intents.RATING_SLOT)))
+
+
+def answer_rating(handler_input: HandlerInput, outcome: RatingOutcome) -> Response:
+    """Store a whole rating; ask which is closer for one in between; ask again, with the scale, for anything else."""
+    turn = turn_of(handler_input)
+    speech = turn.speech
+    question = own_question(turn, turn.state.index, scale=False)
+    match outcome:
+        case Rating(value):
+            return record_rating(handler_input, value)
+        case Between(low, high):
+            key = "between" if high == low + 1 else "between_wide"
+            low_word, high_word = speech.number(low), speech.number(high)
+            return reply(
+                handler_input,
+                speech(key, low=low_word, high=high_word),
+                speech(f"reprompt_{key}", low=low_word, high=high_word),
+            )
+        case OutOfRange():
+            return missed_answer(handler_input, speech("out_of_range", question=question))
+        case NotARating():
+            return missed_answer(handler_input, speech("not_a_rating", question=question))
+
+
+LEANINGS = {"high": "leaning_high", "middle": "leaning_middle", "low": "leaning_low"}
+"""A sign answered in words, by the slot value's ID: the reply names the numbers that fit those words."""
+
+
+class OffScriptHandler(AbstractRequestHandler):
+    """Answers to a sign that are not a whole number, each met where it is, and none counted as a miss:
+
+    * between two numbers ("three and a half", "three or four"): which is closer? Nothing is stored yet.
+    * in words ("pretty good", "kind of", "not at all"), or yes or no ("not really" is heard as no): the numbers
+      that fit those words, then which one.
+    * unsure ("I don't know", "hard to say"): an offer to skip, which the skip offer's yes or no then answers.
+
+    Registered after the skip offer's handler, so yes and no after that offer still mean skip or don't.
+    """
+
+    INTENTS = (intents.IN_BETWEEN, intents.LEANING, intents.UNSURE, intents.YES, intents.NO)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _asking_sign(handler_input) and any(is_intent_name(name)(handler_input) for name in self.INTENTS)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if is_intent_name(intents.IN_BETWEEN)(handler_input):
+            lower, upper = slot_text(handler_input, intents.LOWER_SLOT), slot_text(handler_input, intents.UPPER_SLOT)
+            return answer_rating(handler_input, parse_between(lower, upper))
+        if is_intent_name(intents.UNSURE)(handler_input):
+            turn.state.misses = MISSES_BEFORE_SKIP_OFFER
+            return reply(handler_input, turn.speech("unsure"), turn.speech("reprompt_offer_skip"))
+        if is_intent_name(intents.YES)(handler_input):
+            leaning: str | None = "high"
+        elif is_intent_name(intents.NO)(handler_input):
+            leaning = "low"
+        else:
+            leaning = resolved_leaning(handler_input)
+        message = turn.speech(LEANINGS.get(leaning or "middle", "leaning_middle"))
+        return reply(handler_input, message, sign_reprompt(turn, turn.state.index))
 
 
 class SkipHandler(AbstractRequestHandler):
@@ -206,7 +287,8 @@ def skip_current(handler_input: HandlerInput) -> Response:
     else:
         stored = saving.save(turn, saving.skip(turn, sign_id, streak=streak_to_store(turn)))
         turn.state.answers = answers.with_skip(sign_id)
-        prefix = turn.speech("ack_skipped") if stored else turn.speech("not_saved_kept") + " "
+        skipped = acknowledgement(turn, "ack_skipped", turn.state.index)
+        prefix = skipped if stored else turn.speech("not_saved_kept") + " "
     if turn.state.mode is Mode.CHANGING:
         return after_change(handler_input, prefix.strip())
     return advance(handler_input, prefix)
@@ -225,7 +307,7 @@ class SkipOfferHandler(AbstractRequestHandler):
             return skip_current(handler_input)
         turn = turn_of(handler_input)
         turn.state.misses = MISSES_BEFORE_SKIP_OFFER - 1
-        return reask_sign(handler_input, turn.speech("question"))
+        return reask_sign(handler_input, own_question(turn, turn.state.index))
 
 
 class PreviousHandler(AbstractRequestHandler):
@@ -238,23 +320,28 @@ class PreviousHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         if turn.state.index == 0:
             turn.state.misses = 0
-            return reply(
-                handler_input,
-                turn.speech("no_previous") + sign_question(turn, 0),
-                turn.speech("reprompt_sign", name=turn.speech.sign(SIGN_IDS[0]).name),
-            )
+            return reask_sign(handler_input, turn.speech("no_previous") + own_question(turn, 0))
         return ask_sign(handler_input, turn.state.index - 1, turn.speech("going_back"))
 
 
 class ExplainHandler(AbstractRequestHandler):
-    """ "What does that mean?": a few sentences about the sign, then the same question."""
+    """ "What does that mean?" / "tell me more": more about the sign, then the question again.
+
+    Someone who heard only the sign's name and short question first hears its full statement (the words a first
+    check-in reads); asked again, or after the statement was read, the longer explanation.
+    """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.EXPLAIN)(handler_input) and _asking_sign(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        text = turn.speech.sign(SIGN_IDS[turn.state.index])
-        return reask_sign(
-            handler_input, turn.speech("explain", explanation=text.explanation, question=turn.speech("question"))
-        )
+        state = turn.state
+        text = turn.speech.sign(SIGN_IDS[state.index])
+        question = turn.speech("question")
+        if familiar(turn) and state.explained == 0 and state.mode is Mode.RATING:
+            message = turn.speech("explain_prompt", prompt=text.prompt, question=question)
+        else:
+            message = turn.speech("explain", explanation=text.explanation, question=question)
+        state.explained = min(state.explained + 1, MAX_EXPLAINED)
+        return reask_sign(handler_input, message)

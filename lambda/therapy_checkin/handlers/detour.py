@@ -12,7 +12,7 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import intents
-from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
+from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, farewell, reply
 from therapy_checkin.session import ASKING_A_SIGN, DETOURS, Mode
 from therapy_checkin.turn import turn_of
 
@@ -36,10 +36,11 @@ def leave_detour(handler_input: HandlerInput) -> Mode:
 
 
 def come_back(handler_input: HandlerInput, message: str) -> Response:
-    """Say ``message`` and carry on where the user was; outside any flow, close the session kindly."""
+    """Say ``message`` and carry on where the user was; outside any flow, close the session kindly (and say "next
+    week" only when this week's check-in is done)."""
     turn = turn_of(handler_input)
     if leave_detour(handler_input) is Mode.IDLE:
-        return end(handler_input, f"{message} {turn.speech('goodbye')}")
+        return end(handler_input, f"{message} {farewell(turn)}")
     question, reprompt = current_question(handler_input)
     return reply(handler_input, f"{message} {question}", reprompt)
 

@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
-from therapy_checkin.handlers.replies import current_question, reply, sign_reprompt
+from therapy_checkin.handlers.replies import current_question, own_question, reply, sign_reprompt
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode
 from therapy_checkin.turn import turn_of
@@ -96,7 +96,8 @@ class HelpHandler(AbstractRequestHandler):
         if not turn.state.asking_sign:
             return general_help(handler_input)
         speech = turn.speech
-        text = speech("help_rating", number=speech.number(turn.state.index + 1), question=speech("question"))
+        question = own_question(turn, turn.state.index)
+        text = speech("help_rating", number=speech.number(turn.state.index + 1), question=question)
         return reply(handler_input, text, sign_reprompt(turn, turn.state.index))
 
 

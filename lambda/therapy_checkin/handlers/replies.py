@@ -9,11 +9,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from therapy_checkin.domain.checkin import WeekAnswers, resume_index
+from therapy_checkin.domain.checkin import WeekAnswers, knows_the_signs, resume_index
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS
+from therapy_checkin.domain.weeks import week_start
 from therapy_checkin.observability import count
 from therapy_checkin.session import Mode
 from therapy_checkin.speech.ssml import speakable
+from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import Turn, turn_of
 
 
@@ -35,10 +37,37 @@ def end(handler_input: HandlerInput, speech: str | None = None, card: str | None
     return builder.response
 
 
+def familiar(turn: Turn) -> bool:
+    """Whether this speaker already knows the signs, so each is asked by its name and its own short question.
+
+    Worked out from the history (read at launch, or here on a one-shot request) and kept in the session. When the
+    table cannot be read, the signs are read in full: too much explanation is kinder than too little.
+    """
+    state = turn.state
+    if state.familiar is None:
+        try:
+            weeks = turn.history().weeks
+        except StorageUnavailable:
+            return False
+        state.familiar = knows_the_signs(turn.week(), weeks)
+    return state.familiar
+
+
+def variant(turn: Turn, index: int) -> int:
+    """Which variant of a message to say at sign ``index``: fixed by the week and the position, so a test can pin
+    it, yet the same place sounds different from one week to the next, and neighbouring signs never share one."""
+    return week_start(turn.week()).toordinal() // 7 + index
+
+
+def acknowledgement(turn: Turn, key: str, index: int) -> str:
+    """A short "thanks" after the answer to sign ``index``; some variants are empty, so it is sometimes left out."""
+    return turn.speech(key, variant=variant(turn, index))
+
+
 def sign_lead(turn: Turn, index: int, answers: WeekAnswers) -> str:
     """A short cue that tells the user where they are, only at the turns where it helps."""
     if index == 0 and not answers.started:
-        return turn.speech("lead_first")
+        return turn.speech("lead_first", variant=variant(turn, 0))
     if index == SIGN_COUNT - 1:
         return turn.speech("lead_last")
     if index == SIGN_COUNT // 2 and answers.answered_count == SIGN_COUNT // 2:
@@ -46,31 +75,52 @@ def sign_lead(turn: Turn, index: int, answers: WeekAnswers) -> str:
     return ""
 
 
-def sign_question(turn: Turn, index: int, lead: str = "") -> str:
-    """The full turn for one sign: where we are, its name, its prompt, and the question."""
+def with_scale(turn: Turn, question: str) -> str:
+    """A sign's own question with the scale in front: "From one to five, how well did you ...?"."""
+    lowered = question[:1].lower() + question[1:] if question[1:2].islower() else question
+    return turn.speech("with_scale", question=lowered)
+
+
+def own_question(turn: Turn, index: int, scale: bool = True) -> str:
+    """The sign's own short question, for asking again after a miss, a detour, or help."""
+    question = turn.speech.sign(SIGN_IDS[index]).question
+    return with_scale(turn, question) if scale else question
+
+
+def sign_question(turn: Turn, index: int, lead: str = "", scale: bool = False) -> str:
+    """The turn that asks one sign. Someone new to the signs hears its statement in full and "how true was that";
+    someone who knows them hears the name and the sign's own question. The scale is said on the first sign and
+    whenever ``scale`` asks for it (after a pause, or when the question is repeated)."""
     text = turn.speech.sign(SIGN_IDS[index])
+    scale = scale or index == 0
+    number = turn.speech.number(index + 1)
+    if familiar(turn):
+        # The count and the scale together, where the user needs their bearings: first sign, after a pause.
+        where = turn.speech("where_full" if scale else "where_short", number=number)
+        question = with_scale(turn, text.question) if scale else text.question
+        return turn.speech("ask_sign_familiar", lead=lead, where=where, name=text.name, question=question)
     return turn.speech(
         "ask_sign",
         lead=lead,
-        number=turn.speech.number(index + 1),
+        number=number,
         name=text.name,
         prompt=text.prompt,
-        question=turn.speech("question"),
+        question=turn.speech("question") if scale else turn.speech("how_true", variant=variant(turn, index)),
     )
 
 
 def sign_reprompt(turn: Turn, index: int) -> str:
-    return turn.speech("reprompt_sign", name=turn.speech.sign(SIGN_IDS[index]).name)
+    return turn.speech("reprompt_sign", reprompt=turn.speech.sign(SIGN_IDS[index]).reprompt)
 
 
-def ask_sign(handler_input: HandlerInput, index: int, prefix: str = "") -> Response:
+def ask_sign(handler_input: HandlerInput, index: int, prefix: str = "", scale: bool = False) -> Response:
     """Move the check-in to a sign and ask it."""
     turn = turn_of(handler_input)
     answers = turn.answers()
     if not answers.started and index == 0:
         count("CheckInsStarted")
     turn.state.ask(index)
-    speech = prefix + sign_question(turn, index, lead=sign_lead(turn, index, answers))
+    speech = prefix + sign_question(turn, index, lead=sign_lead(turn, index, answers), scale=scale)
     return reply(handler_input, speech, sign_reprompt(turn, index))
 
 
@@ -80,6 +130,14 @@ def reask_sign(handler_input: HandlerInput, prefix: str) -> Response:
     return reply(handler_input, prefix, sign_reprompt(turn, turn.state.index))
 
 
+def farewell(turn: Turn) -> str:
+    """The last words of a session: "talk to you next week" only once this week's check-in is done."""
+    answers = turn.state.answers
+    if answers is not None and answers.completed:
+        return turn.speech("goodbye")
+    return turn.speech("not_started_stop")
+
+
 def start_or_resume(handler_input: HandlerInput, prefix: str = "") -> Response:
     """Go to the first sign still open this week, or, when all are answered, offer to hear how it went."""
     turn = turn_of(handler_input)
@@ -87,8 +145,9 @@ def start_or_resume(handler_input: HandlerInput, prefix: str = "") -> Response:
     if index is None:
         turn.state.mode = Mode.OFFER_RECAP
         return reply(handler_input, prefix + turn.speech("offer_recap_after_done"), turn.speech("reprompt_offer_recap"))
-    lead = turn.speech("resume_lead") if turn.answers().started and not prefix else ""
-    return ask_sign(handler_input, index, prefix + lead)
+    resuming = turn.answers().started
+    lead = turn.speech("resume_lead") if resuming and not prefix else ""
+    return ask_sign(handler_input, index, prefix + lead, scale=resuming)
 
 
 DETOUR_QUESTIONS = {
@@ -123,7 +182,7 @@ def current_question(handler_input: HandlerInput) -> tuple[str, str]:
     state = turn.state
     speech = turn.speech
     if state.asking_sign:
-        return sign_question(turn, state.index), sign_reprompt(turn, state.index)
+        return sign_question(turn, state.index, scale=True), sign_reprompt(turn, state.index)
     if state.mode is Mode.OFFER_RESUME:
         name = speech.sign(SIGN_IDS[state.index]).name
         question = speech("offer_resume_short", number=speech.number(state.index + 1), name=name)

@@ -10,13 +10,15 @@ from ask_sdk_model import Response
 from therapy_checkin import intents
 from therapy_checkin.handlers.checkin import missed_answer
 from therapy_checkin.handlers.menu import general_help
-from therapy_checkin.handlers.replies import end
+from therapy_checkin.handlers.replies import current_question, end, farewell, own_question, reply
 from therapy_checkin.observability import logger
+from therapy_checkin.session import OFFERS
 from therapy_checkin.turn import turn_of
 
 
 class StopHandler(AbstractRequestHandler):
-    """Stop, cancel, pause, or home: everything said is already saved, so just say how to come back."""
+    """Stop, cancel, pause, "take a break", or home: everything said is already saved, so just say how to come
+    back. "Talk to you next week" only once this week is done: before that, the door stays open for later."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return any(is_intent_name(name)(handler_input) for name in intents.STOP_INTENTS)
@@ -26,14 +28,16 @@ class StopHandler(AbstractRequestHandler):
         answers = turn.state.answers
         if turn.state.pending:
             return end(handler_input, turn.speech("unsaved_on_stop"))
-        unfinished = answers is not None and answers.started and not answers.completed
-        return end(handler_input, turn.speech("paused" if unfinished else "goodbye"))
+        if answers is not None and answers.started and not answers.completed:
+            return end(handler_input, turn.speech("paused"))
+        return end(handler_input, farewell(turn))
 
 
 class FallbackHandler(AbstractRequestHandler):
     """Something the model could not place, or an intent that makes no sense right now.
 
-    Mid-sign it counts as a missed answer and the sign is asked again; elsewhere the user hears help.
+    Mid-sign it counts as a missed answer and the sign is asked again; at an offer the offer is asked again;
+    elsewhere the user hears help. The words were heard, so nothing here claims they were not.
     Registered last among request handlers, so it sees only what no other handler took.
     """
 
@@ -42,10 +46,15 @@ class FallbackHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        if turn.state.asking_sign:
-            return missed_answer(handler_input, turn.speech("fallback_rating", question=turn.speech("question")))
-        prefix = turn.speech("didnt_catch") + " " if is_intent_name(intents.FALLBACK)(handler_input) else ""
-        return general_help(handler_input, prefix)
+        state = turn.state
+        if state.asking_sign:
+            question = own_question(turn, state.index)
+            return missed_answer(handler_input, turn.speech("fallback_rating", question=question))
+        unplaced = is_intent_name(intents.FALLBACK)(handler_input)
+        if unplaced and state.mode in OFFERS:
+            question, reprompt = current_question(handler_input)
+            return reply(handler_input, turn.speech("offer_not_understood", question=question), reprompt)
+        return general_help(handler_input, turn.speech("didnt_catch") + " " if unplaced else "")
 
 
 class SessionEndedHandler(AbstractRequestHandler):

@@ -60,3 +60,9 @@ def _whole_number(heard: str | None) -> int | None:
 def is_sign_answer(handler_input: HandlerInput) -> bool:
     """An answer to "which sign?": a number (heard as a rating) or a sign's name on its own."""
     return is_intent_name(intents.RATE)(handler_input) or is_intent_name(intents.SIGN_NAME)(handler_input)
+
+
+def resolved_leaning(handler_input: HandlerInput) -> str | None:
+    """What an answer in words leans to ("high", "middle" or "low"), or ``None`` when Alexa matched no value."""
+    leaning = _resolved_id(get_slot(handler_input, intents.LEANING_SLOT))
+    return leaning if leaning in ("high", "middle", "low") else None

@@ -49,6 +49,13 @@ class SignText:
     """The statement the user weighs, in the second person."""
     explanation: str
     """Two or three sentences for "what does that mean?"."""
+    question: str
+    """The sign's own short question, for someone who already knows the signs ("How well did you speak up for your
+    limits?"). Written per sign, never built from the name, so its grammar is always right; it starts with a
+    capital that may be lowered after a lead-in ("From one to five, how well ...")."""
+    reprompt: str
+    """Said when the user is silent: a question of its own that restates the scale, so it never repeats the
+    question word for word."""
 
 
 @dataclass(frozen=True)
