@@ -140,10 +140,11 @@ def flush_pending(turn: Turn) -> bool:
     return _flush(turn)
 
 
-def save(turn: Turn, write: PendingWrite) -> bool:
-    """Store one answer now, together with anything pending, or keep it for later. True only when it is
-    really in the table (or a newer answer of the same sign already is)."""
-    turn.state.pending.append(write)
+def save(turn: Turn, write: PendingWrite, *with_it: PendingWrite) -> bool:
+    """Store one answer now, together with anything pending (and ``with_it``, such as the completion mark that
+    rides on the week's last answer), or keep it for later. True only when it is really in the table (or a
+    newer answer of the same sign already is)."""
+    turn.state.pending.extend((write, *with_it))
     _flush(turn, live=write)
     if any(pending is write for pending in turn.state.pending):
         count("WritesDeferred")

@@ -191,6 +191,7 @@ PENDING_RECAP = "pendingRecap"
 PASSCODE_DRAFT = "passcodeDraft"
 EARLIER = "earlier"
 STREAK = "streak"
+OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
 MAX_PENDING = 64
 MAX_STREAK = 100_000
@@ -229,6 +230,8 @@ class SessionState:
     """From the launch's read: the newest earlier week with a rating, for the recap at the end of the check-in."""
     streak: int | None = None
     """From the launch's read: this week's streak (stored with its first answer, or to be stored with it)."""
+    offer_reminder: bool | None = None
+    """From the launch's read: whether completing this week offers a weekly reminder (``None``: not known)."""
     reminder_draft: ReminderDraft | None = None
     familiar: bool | None = None
     """Whether the speaker already knows the signs (see :func:`therapy_checkin.domain.checkin.knows_the_signs`):
@@ -261,6 +264,7 @@ class SessionState:
             PASSCODE_DRAFT: _draft_to_attributes(self.passcode_draft),
             EARLIER: _answers_to_attributes(self.earlier) if self.earlier else None,
             STREAK: self.streak,
+            OFFER_REMINDER: self.offer_reminder,
             REMINDER_DRAFT: _reminder_to_attributes(self.reminder_draft),
             FAMILIAR: self.familiar,
             EXPLAINED: self.explained or None,
@@ -304,6 +308,7 @@ class SessionState:
             passcode_draft=_draft(raw.get(PASSCODE_DRAFT)),
             earlier=_answers(raw.get(EARLIER)),
             streak=_int_in(raw.get(STREAK), 1, MAX_STREAK, None),
+            offer_reminder=offer if isinstance(offer := raw.get(OFFER_REMINDER), bool) else None,
             reminder_draft=_reminder(raw.get(REMINDER_DRAFT)),
             familiar=familiar if isinstance(familiar, bool) else None,
             explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),

@@ -60,6 +60,7 @@ class LaunchHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         speech = turn.speech
         history = turn.history()
+        offers_reminder(turn)  # decided from this read and kept, so the check-in's last turn reads nothing
         # A profile without a first visit holds only settings (a passcode set in a one-shot request).
         if history.profile is None or history.profile.first_seen is None:
             turn.time_zone()
@@ -128,10 +129,21 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
     turn = turn_of(handler_input)
     state = turn.state
     sign_id = SIGN_IDS[state.index]
-    stored = saving.save(turn, saving.rating(turn, sign_id, value, streak=streak_to_store(turn)))
+    answers = turn.answers().with_rating(sign_id, value)
+    # The answer that completes the week carries the completion mark in the same write.
+    completes = (
+        state.mode is not Mode.CHANGING
+        and not answers.completed
+        and next_sign_index(answers, state.index) is None
+        and answers.first_unanswered() is None
+    )
+    rating = saving.rating(turn, sign_id, value, streak=streak_to_store(turn))
+    stored = saving.save(turn, rating, *((saving.completion(turn),) if completes else ()))
     if stored:
         count("RatingsSaved")
-    state.answers = turn.answers().with_rating(sign_id, value)
+        if completes:
+            count("CheckInsCompleted")
+    state.answers = answers.as_completed() if completes else answers
     if state.mode is Mode.CHANGING:
         name, spoken = turn.speech.sign(sign_id).short_name, turn.speech.number(value)
         return after_change(
@@ -174,7 +186,7 @@ def finish(handler_input: HandlerInput) -> Response:
     summary = summary_answers(turn)
     unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
     # After the first completed check-in: offer a weekly reminder instead of saying goodbye.
-    offer = offers_reminder(turn)
+    offer = not turn.state.pending and offers_reminder(turn)  # not while answers still wait for the table
     reprompt = turn.speech("reprompt_reminder_offer") if offer else None
     closing = " ".join((*unsaved, turn.speech("reminder_offer" if offer else "goodbye")))
     if isinstance(summary, PastAnswers):

@@ -197,15 +197,22 @@ def set_reminder(handler_input: HandlerInput, schedule: Schedule) -> Response:
 
 def offers_reminder(turn: Turn) -> bool:
     """Whether the end of this check-in offers a weekly reminder: the speaker's first completed check-in (among
-    the weeks read at launch) and no reminder set. When the table cannot be read, no offer is made."""
+    the weeks read at launch) and no reminder set. When the table cannot be read, no offer is made.
+
+    Worked out from the launch's read and kept in the session, so the last answer's turn reads nothing more."""
+    if not turn.history_read and turn.state.offer_reminder is not None:
+        return turn.state.offer_reminder
     try:
         history = turn.history()
     except StorageUnavailable:
         return False
     if reminder_id_of(history.profile) is not None:
+        turn.state.offer_reminder = False
         return False
     current = turn.answers().week
-    return not any(week.completed for week in history.weeks if week.week != current)
+    offer = not any(week.completed for week in history.weeks if week.week != current)
+    turn.state.offer_reminder = offer
+    return offer
 
 
 class ReminderRemoval(Enum):

@@ -1,0 +1,108 @@
+"""What a check-in costs in DynamoDB calls: one Query at launch, and one UpdateItem per answer, whatever the
+length of the history.
+
+The end-of-check-in recap, the streak stored with the week's first answer, and whether to offer a weekly reminder
+all come from the launch's read, carried in the session; the completion mark rides on the last answer's write;
+and a first visit writes its profile (first visit and time zone) once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from devtools.conversation import Conversation
+from devtools.envelopes import Device
+from tests.conftest import MONDAY_NOON, TABLE_NAME
+from therapy_checkin import intents
+from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.domain.weeks import previous_week, week_of
+from therapy_checkin.storage import UserKey
+
+Talk = Callable[..., Conversation]
+
+RATINGS = (3, 4, 2, 5, 3, 4, 2, 3, 4, 5, 3, 4)
+
+
+class CallCounter:
+    """Counts the DynamoDB operations the skill's client sends."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+
+@pytest.fixture
+def calls(handler: Any) -> Iterator[CallCounter]:
+    from therapy_checkin.turn import default_store
+
+    counter = CallCounter()
+    events = default_store()._client.meta.events
+    events.register("before-call.dynamodb", counter)
+    yield counter
+    events.unregister("before-call.dynamodb", counter)
+
+
+def check_in(conversation: Conversation) -> None:
+    conversation.launch()
+    conversation.intent(intents.YES)
+    for value in RATINGS:
+        last = conversation.rate(value)
+    if not last.ends_session:
+        assert conversation.intent(intents.NO).ends_session  # the weekly reminder offered after a first check-in
+
+
+def seed_history(dynamodb: Any, device: Device, weeks: int) -> None:
+    """``weeks`` completed check-ins before this one, written straight into the table."""
+    user = UserKey.from_ids(device.user_id)
+    week = week_of(MONDAY_NOON)
+    requests = []
+    for _ in range(weeks):
+        week = previous_week(week)
+        item = {
+            "pk": {"S": user.pk},
+            "sk": {"S": user.checkin_sk(week)},
+            "completedAt": {"S": "2020-01-01T00:00:00+00:00"},
+            **{f"r_{sign}": {"N": "3"} for sign in SIGN_IDS},
+        }
+        requests.append({"PutRequest": {"Item": item}})
+    profile = {"pk": {"S": user.pk}, "sk": {"S": user.profile_sk}, "firstSeen": {"S": "2016-01-01T00:00:00+00:00"}}
+    requests.append({"PutRequest": {"Item": profile}})
+    for start in range(0, len(requests), 25):
+        dynamodb.batch_write_item(RequestItems={TABLE_NAME: requests[start : start + 25]})
+
+
+def test_a_first_ever_check_in_costs_one_query_and_an_update_per_answer(
+    talk: Talk, dynamodb: Any, calls: CallCounter
+) -> None:
+    check_in(talk())
+    assert calls.calls["Query"] == 1
+    assert calls.calls["UpdateItem"] <= len(SIGN_IDS) + 1, "the twelve answers, and the first visit's profile"
+    assert set(calls.calls) == {"Query", "UpdateItem"}
+    print(f"\n[calls] first-ever check-in: {dict(calls.calls)}")
+
+
+@pytest.mark.parametrize("weeks", [1, 52, 520])
+def test_a_returning_check_in_costs_the_same_whatever_the_history(
+    talk: Talk, dynamodb: Any, calls: CallCounter, weeks: int
+) -> None:
+    device = Device()
+    seed_history(dynamodb, device, weeks)
+    conversation = talk(device)
+    conversation.now = MONDAY_NOON + timedelta(hours=1)
+    check_in(conversation)
+    # The profile's time zone is read from Alexa once a month: the seeded profile has none yet, so this check-in
+    # stores it, once, with nothing else to write.
+    assert calls.calls["Query"] == 1
+    assert calls.calls["UpdateItem"] == len(SIGN_IDS) + 1
+    calls.calls.clear()
+    conversation.advance(weeks=1)
+    check_in(conversation)
+    assert dict(calls.calls) == {"Query": 1, "UpdateItem": len(SIGN_IDS)}
+    print(f"\n[calls] returning check-in after {weeks} weeks of history: {dict(calls.calls)}")
