@@ -6,10 +6,9 @@ fallback, which accepts any intent, comes last.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from therapy_checkin.alexa_api import TimedApiClient
 from therapy_checkin.config import settings
@@ -80,6 +79,9 @@ from therapy_checkin.interceptors import (
 )
 from therapy_checkin.observability import count, logger, metrics
 from therapy_checkin.snapshot import register_priming
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 def build_skill_handler() -> Any:

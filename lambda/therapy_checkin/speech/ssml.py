@@ -6,7 +6,13 @@ markup Alexa reads; only the helpers here produce tags.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _html_escape
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (``xml.sax.saxutils`` would do the same, but imports urllib: about 20 ms
+    of every cold start)."""
+    return _html_escape(text, quote=False)
 
 
 class Ssml(str):
@@ -26,7 +32,7 @@ def join(*parts: str) -> Ssml:
 
 
 def pause(milliseconds: int) -> Ssml:
-    return Ssml(f"<break time={quoteattr(f'{milliseconds}ms')}/>")
+    return Ssml(f'<break time="{int(milliseconds)}ms"/>')
 
 
 def digits(number: str) -> Ssml:
