@@ -114,6 +114,8 @@ class Mode(str, Enum):
     PASSCODE_TO_REMOVE = "passcode_to_remove"
     OFFER_FRESH_START = "offer_fresh_start"
     """The passcode was forgotten: offered to delete the data and start fresh."""
+    RECAP_FOLLOW_UP = "recap_follow_up"
+    """After a recap or a trend: asked whether to go on, with what "yes" brings in :attr:`SessionState.recap_offer`."""
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
@@ -135,6 +137,21 @@ class PendingRecap:
     request: RecapRequest
     sign: str | None = None
     """For a trend: the sign asked about, or ``None`` to ask which one."""
+
+
+@dataclass(frozen=True)
+class RecapOffer:
+    """What "yes" brings after a recap or a trend.
+
+    With ``said``, the rest of the recap of ``request`` (this week's or last week's): ``said`` marks which of
+    its sentences were spoken (bit ``i`` for sentence ``i``; the recap's sentences are the same on every turn
+    of the week). Without it, the next thing offered: last week's recap, or a sign's trend.
+    """
+
+    request: RecapRequest
+    said: int | None = None
+
+    MAX_SAID = (1 << 16) - 1
 
 
 @dataclass(frozen=True)
@@ -162,6 +179,7 @@ RECAP_UNLOCKED = "recapUnlocked"
 RECAP_GUARDED = "recapGuarded"
 PENDING_RECAP = "pendingRecap"
 PASSCODE_DRAFT = "passcodeDraft"
+RECAP_OFFER = "recapOffer"
 MAX_PENDING = 64
 
 
@@ -191,6 +209,8 @@ class SessionState:
     """Whether the speaker's profile had a passcode when this session last read it (``None``: never read)."""
     pending_recap: PendingRecap | None = None
     passcode_draft: PasscodeDraft | None = None
+    recap_offer: RecapOffer | None = None
+    """In RECAP_FOLLOW_UP: what "yes" brings."""
 
     @property
     def asking_sign(self) -> bool:
@@ -213,6 +233,7 @@ class SessionState:
             RECAP_GUARDED: self.recap_guarded,
             PENDING_RECAP: _pending_recap_to_attributes(self.pending_recap),
             PASSCODE_DRAFT: _draft_to_attributes(self.passcode_draft),
+            RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -250,8 +271,11 @@ class SessionState:
             recap_guarded=guarded if isinstance(guarded, bool) else None,
             pending_recap=_pending_recap(raw.get(PENDING_RECAP)),
             passcode_draft=_draft(raw.get(PASSCODE_DRAFT)),
+            recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
         )
         if state.asking_sign and state.answers is None:
+            state.mode = Mode.IDLE
+        if state.mode is Mode.RECAP_FOLLOW_UP and state.recap_offer is None:
             state.mode = Mode.IDLE
         return state
 
@@ -317,6 +341,26 @@ def _pending_recap(raw: Any) -> PendingRecap | None:
     sign = raw.get("sign")
     valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
     return PendingRecap(request=request, sign=valid_sign)
+
+
+def _recap_offer_to_attributes(offer: RecapOffer | None) -> dict[str, Any] | None:
+    if offer is None:
+        return None
+    attributes: dict[str, Any] = {"request": offer.request.value}
+    return attributes if offer.said is None else {**attributes, "said": offer.said}
+
+
+def _recap_offer(raw: Any) -> RecapOffer | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        request = RecapRequest(raw.get("request"))
+    except ValueError:
+        return None
+    said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
+    if said is not None and request is RecapRequest.TREND:
+        return None  # a trend is one turn: there is no rest of it
+    return RecapOffer(request=request, said=said)
 
 
 def _draft_to_attributes(draft: PasscodeDraft | None) -> dict[str, str] | None:

@@ -144,7 +144,7 @@ def finish(handler_input: HandlerInput) -> Response:
     unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
     closing = " ".join((*unsaved, turn.speech("goodbye")))
     if isinstance(summary, PastAnswers):
-        return check_in_recap(handler_input, summary, turn.speech("complete"), closing)
+        return check_in_recap(handler_input, summary, turn.speech("complete"), " ".join(unsaved))
     protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
     return end(handler_input, " ".join(part for part in (turn.speech("complete"), protected, closing) if part))
 
