@@ -364,10 +364,9 @@ class _Composer:
             return _Sentence(self.say("recap_all_ones", _Slot.NOTE, when=self.when()), 0)
         if recap.falls:
             dip = recap.falls[0]
+            # Every sign lower is always a harder week: each dip is at least one point.
             if recap.harder_week:
                 key = "recap_harder_week" if recap.weeks_apart <= 1 else "recap_harder_since_check_in"
-            elif recap.all_falling and len(recap.falls) > 1:
-                key = "recap_all_falling"
             else:
                 key = "recap_dip_note"
             return _Sentence(self.change(key, _Slot.NOTE, dip), 0)
