@@ -42,7 +42,7 @@ from therapy_checkin.domain.recap import (
 from therapy_checkin.domain.signs import sign_number
 from therapy_checkin.domain.trends import Direction, trend_for
 from therapy_checkin.domain.weeks import week_start
-from therapy_checkin.gate import PastAnswers, past_answers
+from therapy_checkin.gate import PastAnswers, past_answers, summary_answers
 from therapy_checkin.handlers.replies import end, reply
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode, PendingRecap, RecapOffer, RecapRequest
@@ -118,7 +118,7 @@ def _closing(handler_input: HandlerInput, after: RecapRequest, past: PastAnswers
     speech = turn.speech
     if state.asking_sign:
         state.mode = Mode.OFFER_RESUME
-        return speech("carry_on"), speech("reprompt_offer_resume")
+        return speech("carry_on"), speech("carry_on")
     if _one_shot(handler_input):
         state.mode = Mode.IDLE
         return speech("goodbye"), None
@@ -126,10 +126,10 @@ def _closing(handler_input: HandlerInput, after: RecapRequest, past: PastAnswers
     index = resume_index(answers)
     if index is not None and answers.started:
         state.mode, state.index = Mode.OFFER_RESUME, index
-        return speech("carry_on"), speech("reprompt_offer_resume")
+        return speech("carry_on"), speech("carry_on")
     if index is not None:
         state.mode = Mode.OFFER_START
-        return speech("recap_offer_start"), speech("reprompt_offer_start")
+        return speech("recap_offer_start"), speech("recap_offer_start")
     offer = _follow_up(after, past)
     state.mode, state.recap_offer = Mode.RECAP_FOLLOW_UP, offer
     key = "trend_follow_up" if after is RecapRequest.TREND else _FOLLOW_UP_KEYS[offer.request]
@@ -229,9 +229,13 @@ def recap_turn(
 
     Room is kept for the longest question that may end the turn, so it never passes :data:`RECAP_WORD_BUDGET`.
     """
-    room = max(word_count(closing), _longest(speech, "recap_offer_more"), _longest(speech, "recap_offer_whole"))
-    budget = RECAP_WORD_BUDGET - word_count(opening) - (room if can_offer_more else word_count(closing))
-    head = recap_head(recap, speech, _short_name(speech), budget)
+    offer = max(_longest(speech, "recap_offer_more"), _longest(speech, "recap_offer_whole"))
+    room = offer if can_offer_more else word_count(closing)
+    head = recap_head(recap, speech, _short_name(speech), RECAP_WORD_BUDGET - word_count(opening) - room)
+    if can_offer_more and not head.more and word_count(closing) > room:
+        # Everything fitted beside the short question, but the closing that replaces it is longer.
+        budget = RECAP_WORD_BUDGET - word_count(opening) - word_count(closing)
+        head = recap_head(recap, speech, _short_name(speech), budget)
     if head.more and can_offer_more:
         key = "recap_offer_more" if head.said else "recap_offer_whole"
         closing = speech(key, variant=week_seed(recap.this.week))
@@ -255,7 +259,15 @@ def recap_rest_reply(handler_input: HandlerInput, offer: RecapOffer) -> Response
     """Yes to "Want to hear more?": what the first part left out, then what to hear next."""
     turn = turn_of(handler_input)
     which: Which = "last" if offer.request is RecapRequest.LAST_WEEK else "this"
-    past = past_answers(turn, then=PendingRecap(offer.request))
+    try:
+        past = past_answers(turn, then=PendingRecap(offer.request))
+    except StorageUnavailable:
+        # The table went down after the first part (often the reason answers are waiting to be saved): this
+        # week's recap can still be finished from this session's answers, as the end of a check-in does.
+        summary = summary_answers(turn)
+        if which == "last" or not isinstance(summary, PastAnswers):
+            raise
+        past = summary
     target, _ = _recap_target(turn, past, which)
     turn.state.recap_offer = None
     if target is None:
