@@ -120,7 +120,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         [
             "is your starting point",
             "setting boundaries highest, at five.",
-            "Your lowest right now is understanding your triggers, at one.",
+            "Your lowest right now is understanding your triggers, at one",
         ],
         ["rose", "steady", "in a row"],
     ),
@@ -158,7 +158,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         [
             "Two of the twelve signs got a rating",
             "feeling hopeful about the future, from three to four.",
-            "Your lowest right now is healthier ways of coping, at two.",
+            "Your lowest right now is healthier ways of coping, at two",
         ],
         ["zero", "boundaries"],
     ),
@@ -188,7 +188,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         answers(0, all_at(2, hope=3)),
         [answers(1, all_at(4))],
         [
-            "Last week was a brighter one, and this one felt heavier.",
+            "than last",
             "For feeling connected to your therapist, it went from four to two.",
         ],
         ["rose", "steady"],
@@ -198,7 +198,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         answers(0, all_at(3, hope=4)),
         [answers(1, all_at(3, hope=5, coping=4))],
         ["Ten signs held steady.", "healthier ways of coping", "from four to three"],
-        ["rose", "brighter", "harder"],
+        ["rose", "heavier", "harder"],
     ),
     (
         "everything steady at one value",
@@ -425,8 +425,13 @@ class Oracle:
     def holds(self, key: str, m: dict[str, str]) -> bool:  # noqa: PLR0912 - one rule per message
         values = list(self.values.values())
         num = {k: as_int(v) for k, v in m.items() if v is not None and k not in NAME_PLACEHOLDERS}
-        rose = lambda: self.pair(m["name"]) == (num["before"], num["after"]) and num["after"] > num["before"]  # noqa: E731
-        fell = lambda: self.pair(m["name"]) == (num["before"], num["after"]) and num["after"] < num["before"]  # noqa: E731
+
+        def rose() -> bool:
+            return self.pair(m["name"]) == (num["before"], num["after"]) and num["after"] > num["before"]
+
+        def fell() -> bool:
+            return self.pair(m["name"]) == (num["before"], num["after"]) and num["after"] < num["before"]
+
         base = key.removesuffix("_past")
         if key in ("recap_rise_one", "recap_rise_also"):
             return rose()
@@ -545,7 +550,7 @@ def test_any_recap_is_short_kind_and_true_to_the_data(
 
 
 def _is_note(key: str) -> bool:
-    notes = ("dip_note", "harder", "all_falling", "one_rating", "all_fives", "all_ones", "all_same", "low_note")
+    notes = ("dip_note", "harder", "one_rating", "all_fives", "all_ones", "all_same", "low_note")
     return key == "recap_nothing_rated" or any(note in key for note in notes)
 
 
@@ -594,6 +599,19 @@ def test_every_standalone_recap_turn_is_at_most_45_words(
             text, _ = recap_turn(recap, SPEECH, lead, closing, can_offer_more=can_offer_more)
             assert word_count(text) <= RECAP_WORD_BUDGET, text
             _measure("standalone recap", text)
+
+
+def test_every_trend_turn_is_at_most_45_words() -> None:
+    """Each trend sentence, in every phrasing, with every sign and the longest question that can follow it."""
+    closings = ("trend_follow_up", "recap_offer_start", "carry_on", "goodbye")
+    question = max((SPEECH(key, variant=n) for key in closings for n in range(SPEECH.variants(key))), key=word_count)
+    values = {"value": "three", "count": "eight", "first": "one", "latest": "five"}
+    for key in ("trend_none", "trend_one", "trend_rising", "trend_steady", "trend_dipping", "trend_up_and_down"):
+        for variant in range(SPEECH.variants(key)):
+            for sign in SIGN_IDS:
+                turn = f"{SPEECH(key, variant=variant, name=short_name(sign), **values)} {question}"
+                assert word_count(turn) <= RECAP_WORD_BUDGET, turn
+                _measure("trend", turn)
 
 
 def test_zz_print_the_longest_turns(capsys: pytest.CaptureFixture[str]) -> None:
