@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -37,6 +38,7 @@ from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.trends import Direction, direction_of, trend_for
 from therapy_checkin.domain.weeks import week_start
 from therapy_checkin.handlers.recap import CARD_WORD_BUDGET, recap_turn
+from therapy_checkin.session import Mode, RecapOffer, RecapRequest, SessionState
 from therapy_checkin.speech import speech_for
 from therapy_checkin.speech.catalogue import Plural
 
@@ -817,6 +819,7 @@ def test_chart_datasource_bars_are_proportional_and_skips_are_distinct() -> None
     }
     first = chart_datasource(this, None, SPEECH, short_name, before_is_last_week=False)["recapChart"]
     assert first["beforeLabel"] == "Last check-in"
+    assert first["title"] == "This week and your last check-in" and data["title"] == "This week and last"
     assert all(entry["before"]["state"] == "missing" for entry in first["signs"])
 
 
@@ -828,3 +831,31 @@ def test_chart_document_is_apl_and_reads_the_datasource() -> None:
     for field in ("payload.recapChart.signs", "payload.recapChart.title", "data.label", "heightPercent", "state"):
         assert field in text
     assert json.loads(DOCUMENT_PATH.read_text(encoding="utf-8")) == document
+
+
+# The offer after a recap rides in the session, checked like every other field.
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        RecapOffer(RecapRequest.THIS_WEEK, said=0b1011),
+        RecapOffer(RecapRequest.LAST_WEEK),
+        RecapOffer(RecapRequest.TREND),
+    ],
+)
+def test_the_recap_offer_survives_the_round_trip(offer: RecapOffer) -> None:
+    state = SessionState(owner="alex", mode=Mode.RECAP_FOLLOW_UP, recap_offer=offer)
+    assert SessionState.from_attributes(state.to_attributes(), owner="alex") == state
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "more", {"request": "everything"}, {"request": "trend", "said": 3}, {"request": "this_week", "said": -1}],
+)
+def test_a_junk_recap_offer_is_dropped_and_yes_means_nothing(raw: Any) -> None:
+    state = SessionState.from_attributes({"owner": "alex", "mode": "recap_follow_up", "recapOffer": raw}, owner="alex")
+    if raw == {"request": "this_week", "said": -1}:
+        assert state.recap_offer == RecapOffer(RecapRequest.THIS_WEEK)
+    else:
+        assert state.recap_offer is None and state.mode is Mode.IDLE

@@ -421,6 +421,9 @@ def test_yes_to_the_follow_up_brings_last_week_and_then_a_sign(talk: Talk, dynam
     assert last.speech.startswith("Here's your previous check-in.")
     assert last.attributes["recapOffer"] == {"request": "trend"}
     assert last.speech.endswith("?")
+    again = conversation.intent("AMAZON.RepeatIntent")
+    assert again.speech.endswith("?") and "sign" in again.speech, "repeat asks the same question again"
+    assert again.attributes["recapOffer"] == {"request": "trend"}
     which = conversation.intent("AMAZON.YesIntent")
     assert which.speech.startswith("Which sign would you like to hear about?")
     trend = conversation.intent("SignNameIntent", sign=sign_slot("hope", "hope"))

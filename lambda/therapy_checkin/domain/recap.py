@@ -123,10 +123,6 @@ class Recap:
         return values.pop() if len(values) == 1 else None
 
     @property
-    def all_falling(self) -> bool:
-        return bool(self.falls) and not self.rises and not self.steady
-
-    @property
     def all_rising(self) -> bool:
         """Two or more signs compared and every one rose: worth saying as one fact, "every sign rose"."""
         return len(self.rises) > 1 and not self.falls and not self.steady

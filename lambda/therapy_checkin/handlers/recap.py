@@ -137,6 +137,13 @@ def _closing(handler_input: HandlerInput, after: RecapRequest, past: PastAnswers
     return question, question
 
 
+def _offer_question(turn: Turn, offer: RecapOffer) -> str:
+    """The question that made ``offer``, asked again."""
+    if offer.said is not None:
+        return turn.speech("recap_reprompt_more")
+    return turn.speech(_FOLLOW_UP_KEYS.get(offer.request, "recap_follow_up_trend"), variant=_seed(turn))
+
+
 def _longest(speech: Speech, key: str) -> int:
     """The most words any variant of ``key`` has: room kept for the question that may end the turn."""
     return max(word_count(speech(key, variant=n)) for n in range(speech.variants(key)))
@@ -410,15 +417,20 @@ def answer_trend(handler_input: HandlerInput, sign_id: str) -> Response:
 
 
 class RecapFollowUpHandler(AbstractRequestHandler):
-    """Yes or no to the question after a recap or a trend: the rest of the recap, or what was offered next."""
+    """Yes or no to the question after a recap or a trend: the rest of the recap, or what was offered next.
+    "Repeat" asks the question again."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        yes_or_no = is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
-        return yes_or_no and turn_of(handler_input).state.mode is Mode.RECAP_FOLLOW_UP
+        answers = (intents.YES, intents.NO, intents.REPEAT)
+        heard = any(is_intent_name(name)(handler_input) for name in answers)
+        return heard and turn_of(handler_input).state.mode is Mode.RECAP_FOLLOW_UP
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         offer = turn.state.recap_offer
+        if is_intent_name(intents.REPEAT)(handler_input) and offer is not None:
+            question = _offer_question(turn, offer)
+            return reply(handler_input, question, question)
         turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
         if is_intent_name(intents.NO)(handler_input) or offer is None:
             return end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
