@@ -67,7 +67,7 @@ def test_full_check_in_stores_every_rating_as_spoken(talk: Talk, dynamodb: Any) 
     assert not reply.ends_session and reply.speech.endswith("?"), "there is more to hear: yes or no"
     assert reply.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
     assert "practicing between sessions" not in reply.speech
-    assert "Your lowest right now is understanding your triggers, at one." in reply.speech
+    assert "Your lowest right now is understanding your triggers, at one" in reply.speech
     assert reply.card is not None and reply.card["type"] == "Standard"
     assert "<" not in reply.card["text"], "cards are plain text"
     item = week_item(dynamodb)

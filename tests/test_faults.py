@@ -140,7 +140,7 @@ def test_completion_while_the_table_is_down_is_honest(talk: Talk, dynamodb: Any,
     faults.fail("UpdateItem", "access denied")
     last = conversation.rate(5)
     assert "I couldn't save some of your answers just now" in last.speech
-    assert last.speech.endswith("Would you like to hear how your week went?"), "the apology leaves no room in the turn"
+    assert last.speech.endswith("Want to hear your recap?"), "the apology leaves no room in the turn"
     summary = conversation.intent("AMAZON.YesIntent")
     assert "accepting that the work goes on" in summary.speech and "at five" in summary.speech, (
         "the summary still reflects what the user said"

@@ -35,6 +35,7 @@ purple elephants dancing
 2
 3
 5
+no
 """
 
 

@@ -89,7 +89,7 @@ def test_full_check_in_by_voice_is_stored_in_dynamodb(alexa: OpenAlexa, local_sk
         if index + 1 < SIGN_COUNT:
             assert asks_sign(exchange, index + 1)
             assert_waits_for_answer(exchange)
-    assert exchange.reply.ends_session
+    assert exchange.reply.ends_session or exchange.reply.speech.endswith("?"), "done, or asked: hear more?"
     assert SPEECH("complete") in exchange.reply.speech
     assert exchange.reply.card is not None
     item = week_item(local_skill, client.user_id)
@@ -118,7 +118,7 @@ def test_interrupted_check_in_resumes_where_it_stopped(alexa: OpenAlexa, local_s
     assert asks_sign(resumed, 3)
     for value in RATINGS[3:]:
         last = rate(client, value)
-    assert last.reply.ends_session
+    assert last.reply.ends_session or last.reply.speech.endswith("?"), "done, or asked: hear more?"
     assert SPEECH("complete") in last.reply.speech
     assert stored_ratings(local_skill, client.user_id) == dict(zip(SIGN_IDS, RATINGS, strict=True))
     assert (week_item(local_skill, client.user_id) or {}).get("completedAt")
