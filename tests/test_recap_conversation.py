@@ -6,6 +6,7 @@ fixture), which every new ``Device`` points at unless a test says otherwise.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,9 +21,12 @@ from tests.test_recap import judging_words_in
 from therapy_checkin.alexa_api import API_TIMEOUT_SECONDS
 from therapy_checkin.domain.recap import RECAP_WORD_BUDGET, word_count
 from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.speech import speech_for
 from therapy_checkin.storage import UserKey
 
 Talk = Callable[..., Conversation]
+SPEECH = speech_for("en-US")
+OFFER_MORE = tuple(SPEECH("recap_offer_more", variant=n) for n in range(SPEECH.variants("recap_offer_more")))
 SUNDAY_LATE_IN_LOS_ANGELES = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
 """Monday 07:30 UTC of ISO week 2026-W49, which is still Sunday 23:30 of week 2026-W48 in Los Angeles."""
 
@@ -32,7 +36,8 @@ def all_at(value: int | str, **overrides: int | str) -> list[int | str]:
 
 
 def check_in(conversation: Conversation, answers: list[int | str]) -> Reply:
-    """A whole check-in from launch: a number rates a sign, "skip" skips it. Returns the last reply."""
+    """A whole check-in from launch: a number rates a sign, "skip" skips it. Returns the last reply, which ends
+    the session or asks one question (hear the rest of the recap?); the next launch starts a new session."""
     conversation.launch()
     reply = conversation.intent("AMAZON.YesIntent")
     for answer in answers:
@@ -42,7 +47,8 @@ def check_in(conversation: Conversation, answers: list[int | str]) -> Reply:
         assert reply.speech.endswith("Would you like one?") and reply.reprompt
         conversation.intent("AMAZON.NoIntent")
         return reply
-    assert reply.ends_session, reply.speech
+    assert reply.ends_session or reply.speech.endswith("?"), reply.speech
+    assert_kind_and_short(reply)
     return reply
 
 
@@ -55,10 +61,12 @@ def checkin_weeks(dynamodb: Any) -> dict[str, dict[str, Any]]:
 
 
 def assert_kind_and_short(reply: Reply) -> None:
+    """Kind, at most 45 words, and a turn that keeps the session open ends with a question, as its reprompt is."""
     assert judging_words_in(reply.speech) == [], reply.speech
     assert word_count(reply.speech) <= RECAP_WORD_BUDGET, reply.speech
     if not reply.ends_session:
-        assert reply.reprompt
+        assert reply.speech.endswith("?"), reply.speech
+        assert reply.reprompt.endswith("?"), reply.reprompt
 
 
 # Across weeks.
@@ -67,22 +75,30 @@ def assert_kind_and_short(reply: Reply) -> None:
 def test_second_week_recap_compares_with_the_first(talk: Talk, dynamodb: Any) -> None:
     conversation = talk()
     first = check_in(conversation, all_at(3, boundaries=2, hope=4, perspective=3))
-    assert "This is your first check-in, so it's your starting point." in first.speech
+    assert "starting point" in first.speech
+    conversation.intent("AMAZON.NoIntent")
     conversation.advance(weeks=1)
     second = check_in(conversation, all_at(3, boundaries=4, hope=3, perspective=5))
     assert second.speech == (
         "That's all twelve. Thank you for taking this time for yourself. "
-        "Perspective rose from three to five, and boundaries from two to four. Nine signs held steady. "
-        "You've checked in two weeks in a row. Hope dipped from four to three. Dips are a normal part of the "
-        "work, and they don't undo your progress. Take care. Talk to you next week."
-    )
-    assert_kind_and_short(second)
+        "Your rating for seeing things in new ways rose from three to five. "
+        "You gave feeling hopeful about the future a three, down from four. Dips are normal. Would you like more?"
+    ), "the week pins the phrasing"
     card = second.card
     assert card is not None and card["type"] == "Standard" and card["title"] == "Your weekly recap"
     assert "<" not in card["text"]
-    assert card["text"].startswith("Perspective rose from three to five")
-    for line in ("Boundaries: 4 (last week 2)", "Hope: 3 (last week 4)", "Coping: 3 (last week 3)"):
+    assert card["text"].startswith("Your rating for seeing things in new ways rose from three to five.")
+    for line in (
+        "Setting boundaries: 4 (last week 2)",
+        "Feeling hopeful about the future: 3 (last week 4)",
+        "Healthier ways of coping: 3 (last week 3)",
+    ):
         assert line in card["text"].splitlines()
+    rest = conversation.intent("AMAZON.YesIntent")
+    assert re.search(r"setting boundaries.{0,20} from two (up )?to four\.", rest.speech), rest.speech
+    assert "Nine signs held steady." in rest.speech and "two weeks in a row" in rest.speech
+    assert rest.speech.endswith(("Want to hear last week's recap too?", "Would you like last week's recap as well?"))
+    assert_kind_and_short(rest)
     assert checkin_weeks(dynamodb).keys() == {"2026-W48", "2026-W49"}
     assert [int(checkin_weeks(dynamodb)[week]["streak"]) for week in ("2026-W48", "2026-W49")] == [1, 2]
 
@@ -94,22 +110,31 @@ def test_third_week_with_skips_and_last_weeks_recap(talk: Talk, dynamodb: Any) -
     check_in(conversation, all_at(3, hope=2))
     conversation.advance(weeks=1)
     third = check_in(conversation, all_at("skip", hope=4, coping=1))
-    assert "Two of twelve signs got a rating." in third.speech
-    assert "Hope rose from two to four." in third.speech
-    assert "You've checked in three weeks in a row." in third.speech
-    assert "Coping dipped from three to one." in third.speech
-    assert third.card is not None and "Boundaries: skipped (last week 3)" in third.card["text"].splitlines()
-    assert_kind_and_short(third)
+    assert "healthier ways of coping" in third.speech and "from three to one" in third.speech, "the note comes first"
+    assert third.card is not None
+    whole = third.card["text"]
+    assert "Two of the twelve signs got a rating" in whole or "Two of twelve signs got a rating." in whole
+    assert re.search(r"feeling hopeful about the future.{0,20} from two (up )?to four\.", whole), whole
+    assert "three weeks in a row" in whole
+    assert "Setting boundaries: skipped (last week 3)" in whole.splitlines()
+    rest = conversation.intent("AMAZON.YesIntent")
+    heard = f"{third.speech} {rest.speech}"
+    assert re.search(r"feeling hopeful about the future.{0,20} from two (up )?to four\.", heard), heard
+    assert "three weeks in a row" in rest.speech
+    assert_kind_and_short(rest)
 
     conversation.launch()
     last = conversation.intent("LastWeekRecapIntent")
-    assert last.speech.startswith(
-        "Here's your previous check-in. Connection with your therapist rose from two to three, and perspective "
-        "from two to three. Nine more signs rose too. Hope held steady at two. You've checked in two weeks in a row. "
-        "Hope was your lowest that week, at two."
-    )
-    assert last.ends_session, "this week is done, so the recap ends with goodbye"
+    assert last.speech.startswith("Here's your previous check-in.")
+    assert "Your lowest that week was feeling hopeful about the future, at two." in last.speech
+    assert "every sign" not in last.speech.lower() or "rose" in last.speech, "eleven of twelve compared rose"
+    assert not last.ends_session, "a session the user opened stays open for a follow-up"
     assert_kind_and_short(last)
+    if last.speech.endswith(OFFER_MORE):
+        more = conversation.intent("AMAZON.YesIntent")
+        heard = f"{last.speech} {more.speech}"
+        assert "rose" in heard and "Ten other signs rose too." in heard and "Every sign" not in heard
+        assert_kind_and_short(more)
 
 
 def test_a_gap_is_welcomed_back_and_compared_with_the_last_week_with_data(talk: Talk, dynamodb: Any) -> None:
@@ -117,11 +142,12 @@ def test_a_gap_is_welcomed_back_and_compared_with_the_last_week_with_data(talk: 
     check_in(conversation, all_at(3, hope=2))
     conversation.advance(weeks=4)
     back = check_in(conversation, all_at(3, hope=4))
-    assert "Welcome back. It's been four weeks since your last check-in, and that's okay." in back.speech
-    assert "Hope rose from two to four." in back.speech
-    assert "in a row" not in back.speech
-    assert "Hope: 4 (last check-in 2)" in (back.card or {}).get("text", "")
-    assert_kind_and_short(back)
+    whole = (back.card or {}).get("text", "")
+    assert "four weeks" in whole
+    assert re.search(r"feeling hopeful about the future.{0,20} from two (up )?to four\.", whole), whole
+    assert "in a row" not in whole
+    assert "Feeling hopeful about the future: 4 (last check-in 2)" in whole
+    assert "four weeks" in back.speech, "the welcome back is heard in the first part"
 
 
 def test_recap_on_request_before_this_weeks_check_in_offers_to_start(talk: Talk, dynamodb: Any) -> None:
@@ -131,7 +157,7 @@ def test_recap_on_request_before_this_weeks_check_in_offers_to_start(talk: Talk,
     conversation.launch()
     recap = conversation.intent("RecapIntent")
     assert recap.speech.startswith("You haven't checked in yet this week, so here's your last check-in.")
-    assert "You gave every sign you rated a four that week." in recap.speech
+    assert re.search(r"every sign you rated (was )?a four that week", recap.speech, re.IGNORECASE), recap.speech
     assert recap.speech.endswith("Would you like to do this week's check-in now?")
     assert_kind_and_short(recap)
     assert "Sign one of twelve" in conversation.intent("AMAZON.YesIntent").speech
@@ -146,8 +172,7 @@ def test_recap_mid_check_in_offers_to_carry_on_at_the_same_sign(talk: Talk, dyna
     conversation.rate(4)
     conversation.rate(2)
     recap = conversation.intent("RecapIntent")
-    assert "Two of twelve signs got a rating." in recap.speech
-    assert "Connection with your therapist rose from two to four." in recap.speech
+    assert "feeling connected to your therapist" in recap.speech and "from two to four" in recap.speech
     assert recap.speech.endswith("Shall we carry on with your check-in?")
     assert_kind_and_short(recap)
     assert "Sign three of twelve" in conversation.intent("AMAZON.YesIntent").speech
@@ -161,6 +186,7 @@ def test_no_history_gets_a_kind_answer(talk: Talk, dynamodb: Any) -> None:
     assert reply.reprompt
     last = talk().intent("LastWeekRecapIntent")
     assert last.speech.startswith("There's no earlier check-in to recap yet.")
+    assert last.ends_session, "a one-shot request is answered and closed"
 
 
 def test_the_chart_is_sent_only_to_screens(talk: Talk, dynamodb: Any) -> None:
@@ -173,8 +199,9 @@ def test_the_chart_is_sent_only_to_screens(talk: Talk, dynamodb: Any) -> None:
     assert directive["document"]["type"] == "APL"
     signs = {entry["name"]: entry for entry in directive["datasources"]["recapChart"]["signs"]}
     assert len(signs) == 12
-    assert signs["hope"]["this"]["heightPercent"] == 100 and signs["hope"]["before"]["heightPercent"] == 60
-    assert signs["triggers"]["this"]["state"] == "skipped"
+    hope, triggers = signs["feeling hopeful about the future"], signs["understanding your triggers"]
+    assert hope["this"]["heightPercent"] == 100 and hope["before"]["heightPercent"] == 60
+    assert triggers["this"]["state"] == "skipped"
 
     speaker = talk()
     assert check_in(speaker, all_at(3)).directives == []
@@ -192,18 +219,18 @@ def test_trend_over_three_weeks_by_name_and_by_number(talk: Talk, dynamodb: Any)
         conversation.advance(weeks=1)
     conversation.launch()
     by_name = conversation.intent("TrendIntent", sign=sign_slot("saying no", "boundaries"))
-    assert by_name.speech.startswith("Over your last three ratings, boundaries has been rising, from two to four.")
-    assert by_name.card is not None and by_name.card["title"] == "Your boundaries trend"
+    assert by_name.speech.startswith("For setting boundaries, your last three ratings went up, from two to four.")
+    assert by_name.card is not None and by_name.card["title"] == "Your ratings for setting boundaries"
     assert by_name.card["text"].splitlines()[-3:] == ["Week of Nov 23: 2", "Week of Nov 30: 3", "Week of Dec 7: 4"]
     assert_kind_and_short(by_name)
     conversation.launch()
     by_number = conversation.intent("TrendIntent", signNumber="4")
-    assert by_number.speech.startswith("Over your last three ratings, boundaries has been rising")
+    assert by_number.speech.startswith("For setting boundaries, your last three ratings went up")
     conversation.launch()
     steady = conversation.intent("TrendIntent", sign=sign_slot("my hope", "hope"))
-    assert steady.speech.startswith(
-        "Over your last three ratings, hope has held fairly steady, starting at three and now at three."
-    )
+    assert "feeling hopeful about the future" in steady.speech and "three ratings" in steady.speech
+    assert "fairly steady" in steady.speech
+    assert_kind_and_short(steady)
 
 
 def test_trend_without_a_clear_sign_asks_which(talk: Talk, dynamodb: Any) -> None:
@@ -220,21 +247,21 @@ def test_trend_without_a_clear_sign_asks_which(talk: Talk, dynamodb: Any) -> Non
     unknown = conversation.rate("40")
     assert unknown.speech.startswith("I'm not sure which sign that is.") and unknown.reprompt
     answer = conversation.intent("SignNameIntent", sign=sign_slot("hope", "hope"))
-    assert answer.speech.startswith("So far you've rated hope once, at three.")
+    assert "rated feeling hopeful about the future once" in answer.speech and "at three." in answer.speech
 
 
 def test_trend_with_no_data_and_mid_check_in(talk: Talk, dynamodb: Any) -> None:
     conversation = talk()
     conversation.launch()
     none = conversation.intent("TrendIntent", sign=sign_slot("hope", "hope"))
-    assert none.speech.startswith("You haven't rated hope yet.")
+    assert none.speech.startswith("You haven't rated feeling hopeful about the future yet.")
     conversation.launch()
     conversation.intent("AMAZON.YesIntent")
     conversation.rate(4)
     which = conversation.intent("TrendIntent")
     assert which.speech.startswith("Which sign")
     trend = conversation.rate("1")
-    assert trend.speech.startswith("So far you've rated connection with your therapist once, at four.")
+    assert "rated feeling connected to your therapist once" in trend.speech and "at four." in trend.speech
     assert trend.speech.endswith("Shall we carry on with your check-in?")
     assert "Sign two of twelve" in conversation.intent("AMAZON.YesIntent").speech
 
@@ -250,7 +277,7 @@ def test_sunday_night_in_los_angeles_counts_for_that_sunday(talk: Talk, dynamodb
     conversation.advance(weeks=1)
     second = check_in(conversation, all_at(3, hope=5))
     assert checkin_weeks(dynamodb).keys() == {"2026-W47", "2026-W48"}
-    assert "You've checked in two weeks in a row." in second.speech
+    assert "two weeks in a row" in (second.card or {}).get("text", "")
     profile = next(item for item in table_items(dynamodb) if item["sk"].endswith("#PROFILE"))
     assert profile["timeZone"] == "America/Los_Angeles"
     (request,) = alexa_api.time_zone_requests(device.device_id)
@@ -353,7 +380,7 @@ def test_ten_years_of_history_cost_bounded_queries(talk: Talk, dynamodb: Any, re
     weeks = seed_weekly_history(dynamodb, device, years=10, until=MONDAY_NOON)
     conversation = talk(device)
     final = check_in(conversation, all_at(3))
-    assert f"You've checked in {weeks + 1} weeks in a row." in final.speech
+    assert re.search(rf"\b{weeks + 1} weeks in a row", (final.card or {}).get("text", "")), final.card
     conversation.launch()
     assert "Here's your previous check-in." in conversation.intent("LastWeekRecapIntent").speech
     conversation.launch()
@@ -361,3 +388,109 @@ def test_ten_years_of_history_cost_bounded_queries(talk: Talk, dynamodb: Any, re
     assert read_sizes["Query"], "the conversation read the history"
     assert max(read_sizes["Query"]) <= 10
     assert read_sizes["Scan"] == []
+
+
+# One conversation: the rest of a recap, then what to hear next; a one-shot request is answered and closed.
+
+
+def test_last_weeks_recap_after_how_am_i_doing_reaches_an_open_skill(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    check_in(conversation, all_at(2))
+    conversation.advance(weeks=1)
+    check_in(conversation, all_at(3, hope=1))
+    conversation.launch()
+    this_week = conversation.intent("RecapIntent")
+    assert not this_week.ends_session, "the user opened the session: the answer offers a follow-up"
+    assert_kind_and_short(this_week)
+    while this_week.attributes["recapOffer"].get("said") is not None:
+        this_week = conversation.intent("AMAZON.YesIntent")
+        assert_kind_and_short(this_week)
+    assert this_week.speech.endswith(
+        ("Want to hear last week's recap too?", "Would you like last week's recap as well?")
+    )
+    last_week = conversation.intent("LastWeekRecapIntent")
+    assert last_week.speech.startswith("Here's your previous check-in.")
+    assert_kind_and_short(last_week)
+    assert not last_week.ends_session
+
+
+def test_yes_to_the_follow_up_brings_last_week_and_then_a_sign(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    check_in(conversation, all_at(3))
+    conversation.advance(weeks=1)
+    check_in(conversation, all_at(3))
+    conversation.launch()
+    recap = conversation.intent("RecapIntent")
+    assert recap.attributes["recapOffer"] == {"request": "last_week"}, recap.speech
+    last = conversation.intent("AMAZON.YesIntent")
+    assert last.speech.startswith("Here's your previous check-in.")
+    assert last.attributes["recapOffer"] == {"request": "trend"}
+    assert last.speech.endswith("?")
+    again = conversation.intent("AMAZON.RepeatIntent")
+    assert again.speech.endswith("?") and "sign" in again.speech, "repeat asks the same question again"
+    assert again.attributes["recapOffer"] == {"request": "trend"}
+    which = conversation.intent("AMAZON.YesIntent")
+    assert which.speech.startswith("Which sign would you like to hear about?")
+    trend = conversation.intent("SignNameIntent", sign=sign_slot("hope", "hope"))
+    assert "feeling hopeful about the future" in trend.speech
+    assert trend.speech.endswith(
+        ("Would you like to hear about another sign?", "Want to hear how another sign is going?")
+    )
+    assert_kind_and_short(trend)
+    done = conversation.intent("AMAZON.NoIntent")
+    assert done.ends_session and "talk to you next week" in done.speech
+
+
+def test_want_to_hear_more_yes_gives_the_rest_and_no_ends_kindly(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    check_in(conversation, all_at(2, hope=4))
+    conversation.advance(weeks=1)
+    end_of_check_in = check_in(conversation, all_at(3, hope=1, coping=5, triggers="skip"))
+    assert word_count(end_of_check_in.speech) <= 45
+    assert end_of_check_in.speech.endswith(OFFER_MORE)
+    assert end_of_check_in.reprompt == "Would you like to hear the rest of your recap?"
+    assert "feeling hopeful about the future" in end_of_check_in.speech, "the gentle note is in the first part"
+    rest = conversation.intent("AMAZON.YesIntent")
+    assert rest.speech not in end_of_check_in.speech and "rose" in rest.speech
+    assert "Ten more" not in rest.speech and "Every sign" not in rest.speech, "one sign dipped: not every sign rose"
+    assert_kind_and_short(rest)
+
+    conversation.advance(weeks=1)
+    again = check_in(conversation, all_at(4, hope=2))
+    assert again.speech.endswith("?")
+    no = conversation.intent("AMAZON.NoIntent")
+    assert no.ends_session and no.speech.startswith(("Okay.", "All right."))
+
+
+def test_a_one_shot_request_is_answered_and_closed(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    check_in(conversation, all_at(3, hope=5))
+    conversation.intent("AMAZON.StopIntent")
+    one_shot = conversation.intent("RecapIntent")
+    assert one_shot.ends_session and one_shot.speech.endswith("Take care. Talk to you next week.")
+    assert word_count(one_shot.speech) <= 45
+    trend = conversation.intent("TrendIntent", sign=sign_slot("hope", "hope"))
+    assert trend.ends_session
+
+
+def test_every_recap_and_trend_turn_is_at_most_45_words(talk: Talk, dynamodb: Any) -> None:
+    """Every turn of a varied three-week history, printed with the longest of each kind."""
+    conversation = talk()
+    longest: dict[str, Reply] = {}
+
+    def keep(kind: str, reply: Reply) -> None:
+        assert_kind_and_short(reply)
+        if word_count(reply.speech) > word_count(longest[kind].speech if kind in longest else ""):
+            longest[kind] = reply
+
+    for week in (all_at(5, hope=1), all_at(1, hope=5, triggers="skip"), all_at(3, boundaries=5, coping=2)):
+        keep("end of check-in", check_in(conversation, week))
+        conversation.launch()
+        keep("standalone recap", conversation.intent("RecapIntent"))
+        keep("standalone recap", conversation.intent("LastWeekRecapIntent"))
+        for sign in SIGN_IDS:
+            conversation.launch()
+            keep("trend", conversation.intent("TrendIntent", sign=sign_slot(sign, sign)))
+        conversation.advance(weeks=1)
+    for kind, reply in longest.items():
+        print(f"longest {kind} turn in conversation: {word_count(reply.speech)} words: {reply.speech}")

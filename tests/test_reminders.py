@@ -167,7 +167,9 @@ def test_offered_after_the_first_check_in_with_voice_permission(
 
     # Not offered again after later check-ins.
     conversation.advance(weeks=1)
-    assert check_in_all(conversation).ends_session
+    later = check_in_all(conversation)
+    assert not offers_reminder(later)
+    assert later.ends_session or conversation.intent("AMAZON.NoIntent").ends_session, "no more of the recap, thanks"
 
 
 def test_no_to_the_offer_closes_kindly_and_stores_nothing(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:

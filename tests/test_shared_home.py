@@ -144,7 +144,7 @@ def test_an_unlock_never_comes_from_a_voice_without_a_passcode_nor_carries_to_an
     assert "passcodeFailures" not in str(items_of(dynamodb, ALEX)), "Alex's guess counted nowhere"
 
     opened = session.intent(intents.PASSCODE, code=CODE)
-    assert "got a rating" in opened.speech
+    assert any(fragment in opened.speech for fragment in disclosing_fragments()), opened.speech
     sam = speaks(session, SAM).intent(intents.RECAP)
     assert sam.speech.startswith("There's nothing to recap yet."), "Sam hears only Sam's (empty) recap"
     back = speaks(session, None).intent(intents.RECAP)
@@ -294,7 +294,8 @@ def test_the_gate_stands_before_every_past_answer_in_every_mode(
     owner = UserKey.from_ids(ACCOUNT).session_owner
     answers = WeekAnswers("2026-W48", ratings={"connection": 4, "perspective": 4, "relationships": 4})
     checked = 0
-    for mode in Mode:
+    # Yes in CONFIRM_DELETE really deletes the household's data and passcode: that mode goes last.
+    for mode in sorted(Mode, key=lambda mode: mode is Mode.CONFIRM_DELETE):
         for name, slots in every_request():
             conversation = talk(protected_history)
             conversation.session_id = "amzn1.echo-api.session.gate"

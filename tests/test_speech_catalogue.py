@@ -175,7 +175,7 @@ def test_a_locale_follows_its_base_and_overrides_only_what_it_names(
     assert raw["messages"]["goodbye"] == "Keep practising, and see your counsellor soon."
     assert raw["messages"]["recap_more_rises"] == {
         "plural": "count",
-        "forms": ["One more sign rose too.", "{count} more signs rose, behaviour included."],
+        "forms": [base["messages"]["recap_more_rises"]["forms"][0], "{count} more signs rose, behaviour included."],
     }
     assert raw["messages"]["complete"] == "All twelve, cheers."
     assert raw["signs"]["hope"]["short_name"] == "hope, mate"

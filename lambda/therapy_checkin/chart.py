@@ -54,7 +54,7 @@ def chart_datasource(
     return {
         DATASOURCE_KEY: {
             "type": "object",
-            "title": words("chart_title"),
+            "title": words("chart_title" if before_is_last_week else "chart_title_last_check_in"),
             "thisLabel": words("chart_this_week"),
             "beforeLabel": words("chart_last_week" if before_is_last_week else "chart_last_check_in"),
             "signs": [

@@ -53,6 +53,7 @@ from therapy_checkin.handlers.passcode import (
 from therapy_checkin.handlers.recap import (
     ChooseTrendSignHandler,
     LastWeekRecapHandler,
+    RecapFollowUpHandler,
     RecapHandler,
     TrendHandler,
 )
@@ -119,6 +120,7 @@ def build_skill_handler() -> Any:
         PreviousHandler(),
         ExplainHandler(),
         StartCheckInHandler(),
+        RecapFollowUpHandler(),
         RecapHandler(),
         LastWeekRecapHandler(),
         TrendHandler(),

@@ -123,6 +123,8 @@ class Mode(str, Enum):
     """Setting the reminder: asked what time."""
     REMINDER_PERMISSION = "reminder_permission"
     """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
+    RECAP_FOLLOW_UP = "recap_follow_up"
+    """After a recap or a trend: asked whether to go on, with what "yes" brings in :attr:`SessionState.recap_offer`."""
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
@@ -148,6 +150,21 @@ class PendingRecap:
     request: RecapRequest
     sign: str | None = None
     """For a trend: the sign asked about, or ``None`` to ask which one."""
+
+
+@dataclass(frozen=True)
+class RecapOffer:
+    """What "yes" brings after a recap or a trend.
+
+    With ``said``, the rest of the recap of ``request`` (this week's or last week's): ``said`` marks which of
+    its sentences were spoken (bit ``i`` for sentence ``i``; the recap's sentences are the same on every turn
+    of the week). Without it, the next thing offered: last week's recap, or a sign's trend.
+    """
+
+    request: RecapRequest
+    said: int | None = None
+
+    MAX_SAID = (1 << 16) - 1
 
 
 @dataclass(frozen=True)
@@ -193,6 +210,7 @@ EARLIER = "earlier"
 STREAK = "streak"
 OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
+RECAP_OFFER = "recapOffer"
 MAX_PENDING = 64
 MAX_STREAK = 100_000
 FAMILIAR = "familiar"
@@ -240,6 +258,8 @@ class SessionState:
     explained: int = 0
     """How many times the sign being asked was explained: the first "what does that mean?" in a familiar week
     reads the sign's full statement, the next one its longer explanation."""
+    recap_offer: RecapOffer | None = None
+    """In RECAP_FOLLOW_UP: what "yes" brings."""
 
     @property
     def asking_sign(self) -> bool:
@@ -268,6 +288,7 @@ class SessionState:
             REMINDER_DRAFT: _reminder_to_attributes(self.reminder_draft),
             FAMILIAR: self.familiar,
             EXPLAINED: self.explained or None,
+            RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -312,8 +333,11 @@ class SessionState:
             reminder_draft=_reminder(raw.get(REMINDER_DRAFT)),
             familiar=familiar if isinstance(familiar, bool) else None,
             explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
+            recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
         )
         if state.asking_sign and state.answers is None:
+            state.mode = Mode.IDLE
+        if state.mode is Mode.RECAP_FOLLOW_UP and state.recap_offer is None:
             state.mode = Mode.IDLE
         return state
 
@@ -379,6 +403,26 @@ def _pending_recap(raw: Any) -> PendingRecap | None:
     sign = raw.get("sign")
     valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
     return PendingRecap(request=request, sign=valid_sign)
+
+
+def _recap_offer_to_attributes(offer: RecapOffer | None) -> dict[str, Any] | None:
+    if offer is None:
+        return None
+    attributes: dict[str, Any] = {"request": offer.request.value}
+    return attributes if offer.said is None else {**attributes, "said": offer.said}
+
+
+def _recap_offer(raw: Any) -> RecapOffer | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        request = RecapRequest(raw.get("request"))
+    except ValueError:
+        return None
+    said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
+    if said is not None and request is RecapRequest.TREND:
+        return None  # a trend is one turn: there is no rest of it
+    return RecapOffer(request=request, said=said)
 
 
 def _draft_to_attributes(draft: PasscodeDraft | None) -> dict[str, str] | None:

@@ -5,14 +5,22 @@ Two pure steps, so every case can be tested with plain values:
 1. :func:`build_recap` turns one week's answers and the earlier weeks into facts (:class:`Recap`): which
    signs rose, held steady or dipped against the most recent earlier week with ratings, the lowest signs,
    the streak, and whether this is a baseline or follows a gap.
-2. :func:`compose_recap` turns those facts into a few short sentences with the locale's words, within a word
-   budget, so the spoken recap stays under about 45 seconds. Detail that does not fit goes on the card.
+2. :func:`recap_head` and :func:`recap_rest` turn those facts into short sentences with the locale's words, in
+   turns of at most :data:`RECAP_WORD_BUDGET` words: the first turn carries the gentle note and what matters
+   most; the rest waits for "Want to hear more?". :func:`compose_recap` gives the whole recap (for the card).
+
+Listeners cannot scroll back, and the same words every week stop being heard, so each fact has several
+phrasings (message variants), picked by the week and the sentence's place (:func:`week_seed`): the same week
+always sounds the same (a repeated answer, a test), and next week sounds different. A sign's name always sits
+inside a phrase that does not depend on its grammatical number ("your rating for setting boundaries dipped",
+"your lowest right now is your relationships"), so every sign reads right in every sentence.
 
 Truthfulness rules the composer keeps: a skipped sign is unanswered, never zero; only signs rated in the
 week are named; a sign is said to rise only if it rose; every number spoken is a rating, a count or a number
 of weeks taken from the answers. Nothing is ranked ("the most", "the best"), so ties can never make a
 sentence false. The last sentence is always one gentle note: a dip or the lowest sign, framed as a normal part
-of the work.
+of the work. When every compared sign rose, it says so ("every sign rose"), never "ten more signs rose"; one
+rating is never "every sign you rated"; a week much lower than the one before is named gently as a harder week.
 
 The streak (consecutive ISO weeks with a check-in) must be right however long the history, while a turn reads
 at most a few weeks. So each week item stores the streak it completes, written once when the week's first
@@ -26,23 +34,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any, Protocol
 
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS
-from therapy_checkin.domain.weeks import previous_week, weeks_between
+from therapy_checkin.domain.weeks import previous_week, week_start, weeks_between
 
-RECAP_WORD_BUDGET = 110
-"""About 45 seconds at Alexa's pace of roughly 150 words a minute, for everything said in one recap turn."""
+RECAP_WORD_BUDGET = 45
+"""The most words in any turn that speaks a recap or a trend, everything said in it included: about 18 seconds
+at Alexa's pace, one or two breaths, as much as a listener can hold without scrolling back."""
 
-MAX_RISES_SPOKEN = 2
+HARDER_WEEK_DROP = 1.0
+"""How far the average of the signs rated both times must fall before the recap says the week was harder."""
 
 
 class Words(Protocol):
     """The part of a locale's speech catalogue the recap needs."""
 
-    def __call__(self, key: str, **values: Any) -> str: ...
+    def __call__(self, key: str, *, variant: int = 0, **values: Any) -> str: ...
 
     def number(self, value: int) -> str: ...
 
@@ -112,8 +123,18 @@ class Recap:
         return values.pop() if len(values) == 1 else None
 
     @property
-    def all_falling(self) -> bool:
-        return bool(self.falls) and not self.rises and not self.steady
+    def all_rising(self) -> bool:
+        """Two or more signs compared and every one rose: worth saying as one fact, "every sign rose"."""
+        return len(self.rises) > 1 and not self.falls and not self.steady
+
+    @property
+    def harder_week(self) -> bool:
+        """The signs rated both times came in clearly lower on average: a high week followed by a low one."""
+        compared = [*self.rises, *self.steady, *self.falls]
+        if len(compared) < 2:
+            return False
+        drop = sum(change.before - change.after for change in compared) / len(compared)
+        return drop >= HARDER_WEEK_DROP
 
 
 def _changes(this: WeekAnswers, before: WeekAnswers | None) -> list[Change]:
@@ -191,154 +212,247 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def week_seed(week: str) -> int:
+    """A number that grows by one each ISO week, so a message's variants take turns from one week to the next."""
+    return week_start(week).toordinal() // 7
+
+
+class _Slot(IntEnum):
+    """Where a sentence sits in a recap. Added to the week's seed, it picks the sentence's variant: two
+    consecutive weeks never use the same variant of a message in the same slot, and the sentences of one recap
+    do not all take the same turn."""
+
+    OPENING = 0
+    HIGHLIGHT = 1
+    MORE = 2
+    STEADY = 3
+    STREAK = 4
+    COUNTS = 5
+    NOTE = 6
+
+
 @dataclass(frozen=True)
 class _Sentence:
     text: str
     priority: int
-    """0 must be said; higher numbers are dropped first when the recap is over its word budget."""
+    """0 must be said; the others are said in order of priority (1 first) while the turn has room."""
 
 
-def _name(short_name: ShortName, sign: str) -> str:
-    """A sign's short name at the start of a sentence."""
-    return _capitalised(short_name(sign))
+@dataclass(frozen=True)
+class RecapPart:
+    """One turn's share of a recap: its sentences, which of the plan's sentences have now been said (bit ``i``
+    is sentence ``i``), and whether anything worth hearing is left for another turn."""
+
+    sentences: tuple[str, ...]
+    said: int
+    more: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
 
 
-def _opening(recap: Recap, words: Words) -> list[_Sentence]:
-    if not recap.earlier_known:
+class _Composer:
+    """Phrases one recap. Every sentence comes from a message in the locale, its variant picked by the week and
+    the sentence's slot; a sign is always named inside a phrase ("your rating for ..."), so no verb has to agree
+    with a sign's name."""
+
+    def __init__(self, recap: Recap, words: Words, short_name: ShortName, seed: int | None) -> None:
+        self.recap = recap
+        self.words = words
+        self.short_name = short_name
+        self.seed = week_seed(recap.this.week) if seed is None else seed
+
+    def say(self, key: str, slot: _Slot, **values: Any) -> str:
+        return self.words(key, variant=self.seed + slot, **values)
+
+    def num(self, value: int) -> str:
+        return self.words.number(value)
+
+    def when(self) -> str:
+        return self.words("recap_when_current" if self.recap.current else "recap_when_past")
+
+    def since(self) -> str:
+        return self.words("recap_since_last_week" if self.recap.weeks_apart <= 1 else "recap_since_last_check_in")
+
+    def change(self, key: str, slot: _Slot, change: Change) -> str:
+        name = self.short_name(change.sign)
+        return self.say(key, slot, name=name, before=self.num(change.before), after=self.num(change.after))
+
+    def opening(self) -> list[_Sentence]:
+        recap = self.recap
+        if not recap.earlier_known:
+            return []
+        if recap.baseline:
+            return [_Sentence(self.say("recap_baseline" if recap.current else "recap_baseline_past", _Slot.OPENING), 1)]
+        if recap.gap:
+            key = "recap_welcome_back" if recap.current else "recap_gap_past"
+            return [_Sentence(self.say(key, _Slot.OPENING, weeks=self.num(recap.weeks_apart)), 1)]
         return []
-    if recap.baseline:
-        return [_Sentence(words("recap_baseline" if recap.current else "recap_baseline_past"), 0)]
-    if recap.gap:
-        key = "recap_welcome_back" if recap.current else "recap_gap_past"
-        return [_Sentence(words(key, weeks=words.number(recap.weeks_apart)), 0)]
-    return []
+
+    def rises(self) -> list[_Sentence]:
+        recap = self.recap
+        if not recap.rises:
+            return []
+        top = recap.rises[0]
+        if recap.all_rising:
+            key = "recap_all_rose" if len(recap.rises) == SIGN_COUNT else "recap_all_rose_compared"
+            text = self.say(
+                key,
+                _Slot.HIGHLIGHT,
+                name=self.short_name(top.sign),
+                before=self.num(top.before),
+                after=self.num(top.after),
+                since=self.since(),
+            )
+            return [_Sentence(text, 2)]
+        sentences = [_Sentence(self.change("recap_rise_one", _Slot.HIGHLIGHT, top), 2)]
+        others = recap.rises[1:]
+        if len(others) == 1:
+            sentences.append(_Sentence(self.change("recap_rise_also", _Slot.MORE, others[0]), 4))
+        elif others:
+            sentences.append(_Sentence(_capitalised(self.words("recap_more_rises", count=len(others))), 4))
+        return sentences
+
+    def steady(self) -> list[_Sentence]:
+        recap = self.recap
+        steady = recap.steady
+        if not steady:
+            return []
+        if len(steady) == 1:
+            (held,) = steady
+            text = self.say(
+                "recap_steady_one", _Slot.STEADY, name=self.short_name(held.sign), value=self.num(held.after)
+            )
+        elif len(steady) == 2:
+            first, second = (self.short_name(change.sign) for change in steady)
+            text = self.say("recap_steady_two", _Slot.STEADY, first=first, second=second)
+        elif len(steady) == SIGN_COUNT:
+            text = self.say("recap_steady_all", _Slot.STEADY)
+        else:
+            text = _capitalised(self.words("recap_steady_many", count=len(steady)))
+        return [_Sentence(text, 3 if recap.rises else 2)]
+
+    def highest(self) -> list[_Sentence]:
+        recap = self.recap
+        if not recap.highest or recap.same_value is not None:
+            return []
+        key = "recap_highest_one" if len(recap.highest) == 1 else "recap_highest_tie"
+        value = self.num(recap.this.ratings[recap.highest[0]])
+        return [_Sentence(self.say(key, _Slot.HIGHLIGHT, name=self.short_name(recap.highest[0]), value=value), 2)]
+
+    def streak(self) -> list[_Sentence]:
+        if self.recap.streak < 2:
+            return []
+        return [_Sentence(self.say("recap_streak", _Slot.STREAK, weeks=self.num(self.recap.streak)), 3)]
+
+    def counts(self) -> list[_Sentence]:
+        rated = len(self.recap.this.ratings)
+        if rated >= SIGN_COUNT or rated == 1:
+            return []  # one rating has a note of its own
+        return [_Sentence(self.say("recap_counts", _Slot.COUNTS, rated=_capitalised(self.num(rated))), 5)]
+
+    def note(self) -> _Sentence:
+        """The one gentle note about what is still hard; every recap ends with it."""
+        recap = self.recap
+        several = len(recap.this.ratings) > 1
+        if several and recap.same_value == MIN_RATING:
+            return _Sentence(self.say("recap_all_ones", _Slot.NOTE, when=self.when()), 0)
+        if recap.falls:
+            dip = recap.falls[0]
+            # Every sign lower is always a harder week: each dip is at least one point.
+            if recap.harder_week:
+                key = "recap_harder_week" if recap.weeks_apart <= 1 else "recap_harder_since_check_in"
+            else:
+                key = "recap_dip_note"
+            return _Sentence(self.change(key, _Slot.NOTE, dip), 0)
+        if len(recap.this.ratings) == 1:
+            ((sign, value),) = recap.rated
+            if recap.rises or recap.steady:
+                return _Sentence(self.say("recap_one_rating_compared", _Slot.NOTE, when=self.when()), 0)
+            return _Sentence(
+                self.say(
+                    "recap_one_rating", _Slot.NOTE, when=self.when(), name=self.short_name(sign), value=self.num(value)
+                ),
+                0,
+            )
+        same = recap.same_value
+        if same is not None:
+            key = {MAX_RATING: "recap_all_fives", MIN_RATING: "recap_all_ones"}.get(same, "recap_all_same")
+            return _Sentence(self.say(key, _Slot.NOTE, when=self.when(), value=self.num(same)), 0)
+        low = recap.lowest
+        key = ("recap_low_note_one" if len(low) == 1 else "recap_low_note_tie") + ("" if recap.current else "_past")
+        lowest = self.num(recap.this.ratings[low[0]])
+        return _Sentence(self.say(key, _Slot.NOTE, name=self.short_name(low[0]), value=lowest), 0)
+
+    def plan(self) -> list[_Sentence]:
+        """Every sentence the recap could say, in speaking order, ending with the one gentle note."""
+        recap = self.recap
+        if recap.nothing_rated:
+            # Nothing to compare or to set as a starting point: a plain welcome back at most.
+            welcome = recap.current and recap.gap and recap.earlier_known
+            opening = [_Sentence(self.say("recap_welcome_back_plain", _Slot.OPENING), 1)] if welcome else []
+            return [
+                *opening,
+                _Sentence(self.say("recap_nothing_rated", _Slot.NOTE, when=self.when()), 0),
+                *self.streak(),
+            ]
+        middle = [*self.rises(), *self.steady()] or self.highest()
+        return [*self.opening(), *self.counts(), *middle, *self.streak(), self.note()]
 
 
-def _rises(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
-    spoken = recap.rises[:MAX_RISES_SPOKEN]
-    if len(spoken) == 1:
-        (rise,) = spoken
-        text = words(
-            "recap_rise_one",
-            name=_name(short_name, rise.sign),
-            before=words.number(rise.before),
-            after=words.number(rise.after),
-        )
-        return [_Sentence(text, 1)]
-    if len(spoken) == 2:
-        first, second = spoken
-        text = words(
-            "recap_rise_two",
-            first=_name(short_name, first.sign),
-            first_before=words.number(first.before),
-            first_after=words.number(first.after),
-            second=short_name(second.sign),
-            second_before=words.number(second.before),
-            second_after=words.number(second.after),
-        )
-        more = len(recap.rises) - MAX_RISES_SPOKEN
-        if more > 0:
-            also = words("recap_more_rises", count=more)
-            return [_Sentence(text, 1), _Sentence(_capitalised(also), 2)]
-        return [_Sentence(text, 1)]
-    return []
+def _plan(recap: Recap, words: Words, short_name: ShortName, seed: int | None) -> list[_Sentence]:
+    return _Composer(recap, words, short_name, seed).plan()
 
 
-def _steady(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
-    steady = recap.steady
-    if len(steady) == 1:
-        text = words("recap_steady_one", name=_name(short_name, steady[0].sign), value=words.number(steady[0].after))
-    elif len(steady) == 2:
-        text = words("recap_steady_two", first=_name(short_name, steady[0].sign), second=short_name(steady[1].sign))
-    elif steady:
-        text = words("recap_steady_many", count=_capitalised(words.number(len(steady))))
-    else:
-        return []
-    return [_Sentence(text, 2)]
+def _fit(sentences: Sequence[tuple[int, _Sentence]], budget: int) -> list[int] | None:
+    """The indexes said within ``budget`` words, most needed first; ``None`` when a must-say sentence does not fit."""
+    chosen: list[int] = []
+    total = 0
+    for index, sentence in sorted(sentences, key=lambda item: (item[1].priority, item[0])):
+        size = word_count(sentence.text)
+        if total + size <= budget:
+            chosen.append(index)
+            total += size
+        elif sentence.priority == 0:
+            return None
+    return sorted(chosen)
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def recap_head(recap: Recap, words: Words, short_name: ShortName, budget: int, *, seed: int | None = None) -> RecapPart:
+    """The first turn's share of a recap within ``budget`` words: the gentle note always, then what matters most.
+
+    When even the note does not fit, nothing is said yet and the whole recap is left for the next turn (a
+    note cut short, or a recap without one, would not be the kind recap the user should hear).
+    """
+    plan = _plan(recap, words, short_name, seed)
+    chosen = _fit(list(enumerate(plan)), budget)
+    if chosen is None:
+        return RecapPart((), 0, more=True)
+    said = sum(1 << index for index in chosen)
+    return RecapPart(tuple(plan[index].text for index in chosen), said, more=len(chosen) < len(plan))
 
 
-def _highest(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
-    if not recap.highest or recap.same_value is not None:
-        return []
-    value = words.number(recap.this.ratings[recap.highest[0]])
-    if len(recap.highest) == 1:
-        return [_Sentence(words("recap_highest_one", name=short_name(recap.highest[0]), value=value), 1)]
-    return [_Sentence(words("recap_highest_tie", name=_name(short_name, recap.highest[0]), value=value), 1)]
+def recap_rest(
+    recap: Recap, words: Words, short_name: ShortName, said: int, budget: int, *, seed: int | None = None
+) -> RecapPart:
+    """What the head left out, within ``budget`` words: the same sentences, since the plan is deterministic."""
+    plan = _plan(recap, words, short_name, seed)
+    left = [(index, sentence) for index, sentence in enumerate(plan) if not said >> index & 1]
+    chosen = _fit(left, budget) or [index for index, sentence in left if sentence.priority == 0]
+    now = said | sum(1 << index for index in chosen)
+    return RecapPart(tuple(plan[index].text for index in chosen), now, more=False)
 
 
-def _same_value(recap: Recap, words: Words, value: int) -> list[_Sentence]:
-    """The closing note when every rated sign got the same ``value``."""
-    when = _when(recap, words)
-    key = {MAX_RATING: "recap_all_fives", MIN_RATING: "recap_all_ones"}.get(value, "recap_all_same")
-    return [_Sentence(words(key, when=when, value=words.number(value)), 0)]
-
-
-def _note(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
-    """The closing gentle note: the biggest dip if any sign dipped, otherwise the lowest sign."""
-    if recap.falls:
-        dip = recap.falls[0]
-        # "recap_all_falling" names the sign mid-sentence; "recap_dip_note" opens with it.
-        key, name = (
-            ("recap_all_falling", short_name(dip.sign))
-            if recap.all_falling
-            else ("recap_dip_note", _name(short_name, dip.sign))
-        )
-        text = words(key, name=name, before=words.number(dip.before), after=words.number(dip.after))
-        return [_Sentence(text, 0)]
-    low = recap.lowest
-    key = ("recap_low_note_one" if len(low) == 1 else "recap_low_note_tie") + ("" if recap.current else "_past")
-    value = words.number(recap.this.ratings[low[0]])
-    return [_Sentence(words(key, name=_name(short_name, low[0]), value=value), 0)]
-
-
-def _when(recap: Recap, words: Words) -> str:
-    """ "this week" or "that week", as the recapped week is the current one or an earlier one."""
-    return words("recap_when_current" if recap.current else "recap_when_past")
-
-
-def _streak(recap: Recap, words: Words) -> list[_Sentence]:
-    if recap.streak < 2:
-        return []
-    return [_Sentence(words("recap_streak", weeks=words.number(recap.streak)), 2)]
-
-
-def _plan(recap: Recap, words: Words, short_name: ShortName) -> list[_Sentence]:
-    """Every sentence the recap could say, in speaking order, ending with the one gentle note."""
-    when = _when(recap, words)
-    if recap.nothing_rated:
-        # Nothing to compare or to set as a starting point: a plain welcome back at most.
-        welcome = [_Sentence(words("recap_welcome_back_plain"), 0)] if recap.current and recap.gap else []
-        return [*welcome, _Sentence(words("recap_nothing_rated", when=when), 0), *_streak(recap, words)]
-    sentences = _opening(recap, words)
-    rated = len(recap.this.ratings)
-    if rated < SIGN_COUNT:
-        sentences.append(_Sentence(words("recap_counts", rated=_capitalised(words.number(rated))), 3))
-    same = recap.same_value
-    if same in (MIN_RATING, MAX_RATING):
-        # All fives or all ones: that sentence is the note. Rises are still true, and worth hearing.
-        return [*sentences, *_rises(recap, words, short_name), *_streak(recap, words), *_same_value(recap, words, same)]
-    if recap.all_falling:
-        return [*sentences, *_streak(recap, words), *_note(recap, words, short_name)]
-    middle = [*_rises(recap, words, short_name), *_steady(recap, words, short_name)]
-    if not middle:
-        middle = _highest(recap, words, short_name)
-    even = same is not None and not recap.falls
-    note = _same_value(recap, words, same) if even and same is not None else _note(recap, words, short_name)
-    return [*sentences, *middle, *_streak(recap, words), *note]
-
-
-def compose_recap(recap: Recap, words: Words, short_name: ShortName, budget: int = RECAP_WORD_BUDGET) -> list[str]:
+def compose_recap(
+    recap: Recap, words: Words, short_name: ShortName, budget: int = RECAP_WORD_BUDGET, *, seed: int | None = None
+) -> list[str]:
     """The recap as sentences, within ``budget`` words: optional sentences go first, the note always stays."""
-    sentences = _plan(recap, words, short_name)
-    for priority in (3, 2, 1):
-        if sum(word_count(s.text) for s in sentences) <= budget:
-            break
-        sentences = [s for s in sentences if s.priority != priority]
-    return [s.text for s in sentences]
+    plan = _plan(recap, words, short_name, seed)
+    chosen = _fit(list(enumerate(plan)), budget)
+    if chosen is None:
+        chosen = [index for index, sentence in enumerate(plan) if sentence.priority == 0]
+    return [plan[index].text for index in chosen]
 
 
 def card_lines(recap: Recap, words: Words, name: ShortName) -> list[str]:
@@ -357,6 +471,15 @@ def card_lines(recap: Recap, words: Words, name: ShortName) -> list[str]:
                 )
             )
     return lines
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _name(short_name: ShortName, sign: str) -> str:
+    """A sign's short name at the start of a card line."""
+    return _capitalised(short_name(sign))
 
 
 def _card_value(answers: WeekAnswers, sign: str, words: Words) -> str:

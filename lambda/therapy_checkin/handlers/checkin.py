@@ -190,7 +190,8 @@ def finish(handler_input: HandlerInput) -> Response:
     reprompt = turn.speech("reprompt_reminder_offer") if offer else None
     closing = " ".join((*unsaved, turn.speech("reminder_offer" if offer else "goodbye")))
     if isinstance(summary, PastAnswers):
-        response = check_in_recap(handler_input, summary, turn.speech("complete"), closing, reprompt)
+        question = (turn.speech("reminder_offer"), turn.speech("reprompt_reminder_offer")) if offer else None
+        response = check_in_recap(handler_input, summary, turn.speech("complete"), " ".join(unsaved), question)
     else:
         protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
         text = " ".join(part for part in (turn.speech("complete"), protected, closing) if part)

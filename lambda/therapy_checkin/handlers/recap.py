@@ -5,7 +5,11 @@ here they meet the turn: the past answers the gate lets through (:mod:`therapy_c
 chart on screens. :func:`recap_reply` and :func:`trend_reply` are the entry points; each asks the gate first,
 so a passcode always comes before any rating is spoken or shown.
 
-Every recap turn stays within :data:`RECAP_WORD_BUDGET` words, including what is said around the recap.
+Every turn that speaks a recap or a trend stays within :data:`RECAP_WORD_BUDGET` words, everything in it
+included. A recap that does not fit says its gentle note and what matters most, then asks "Want to hear more?";
+"yes" brings the rest (:class:`RecapFollowUpHandler`). In a session the user opened, every answer ends with one
+question (carry on, start this week, the rest, or what to hear next), so a second request never reaches a closed
+skill; a one-shot request ("Alexa, ask therapy check in how I'm doing") is answered and the session ends.
 """
 
 from __future__ import annotations
@@ -23,22 +27,33 @@ from therapy_checkin.chart import TOKEN, chart_datasource, chart_document
 from therapy_checkin.domain.checkin import WeekAnswers, resume_index
 from therapy_checkin.domain.recap import (
     RECAP_WORD_BUDGET,
+    Recap,
+    RecapPart,
+    ShortName,
     build_recap,
     card_lines,
     compose_recap,
     first_answer_streak,
+    recap_head,
+    recap_rest,
+    week_seed,
     word_count,
 )
+from therapy_checkin.domain.signs import sign_number
 from therapy_checkin.domain.trends import Direction, trend_for
 from therapy_checkin.domain.weeks import week_start
-from therapy_checkin.gate import PastAnswers, past_answers
+from therapy_checkin.gate import PastAnswers, past_answers, summary_answers
 from therapy_checkin.handlers.replies import end, reply
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
-from therapy_checkin.session import Mode, PendingRecap, RecapRequest
+from therapy_checkin.session import Mode, PendingRecap, RecapOffer, RecapRequest
+from therapy_checkin.speech import Speech
 from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import Turn, turn_of
 
 Which = Literal["this", "last"]
+
+CARD_WORD_BUDGET = 200
+"""The card holds the whole recap: it is read, not heard, so it need not wait for "more"."""
 
 
 def streak_to_store(turn: Turn) -> int | None:
@@ -69,23 +84,71 @@ def _recap_target(turn: Turn, past: PastAnswers, which: Which) -> tuple[WeekAnsw
     return earlier, turn.speech("recap_intro_last_week") if earlier else ""
 
 
-def _closing(turn: Turn) -> tuple[str, str | None]:
-    """What follows the recap: carry on, start this week, or goodbye (a ``None`` reprompt ends the session)."""
+def _one_shot(handler_input: HandlerInput) -> bool:
+    """A request that opened its own session ("Alexa, ask therapy check in how I'm doing"): answer, then close."""
+    session = handler_input.request_envelope.session
+    return bool(session is not None and session.new)
+
+
+def _seed(turn: Turn) -> int:
+    return week_seed(turn.answers().week)
+
+
+def _follow_up(after: RecapRequest, past: PastAnswers | None) -> RecapOffer:
+    """What to offer next: last week's recap after this week's (when there is one), else a sign's trend."""
+    if after is RecapRequest.THIS_WEEK and past is not None:
+        current = past.this_week
+        if current.started and past.latest_before(current.week) is not None:
+            return RecapOffer(RecapRequest.LAST_WEEK)
+    return RecapOffer(RecapRequest.TREND)
+
+
+_FOLLOW_UP_KEYS = {
+    RecapRequest.LAST_WEEK: "recap_follow_up_last_week",
+    RecapRequest.TREND: "recap_follow_up_trend",
+}
+
+
+def _closing(handler_input: HandlerInput, after: RecapRequest, past: PastAnswers | None) -> tuple[str, str | None]:
+    """What follows a recap or a trend, as (speech, reprompt); a ``None`` reprompt ends the session.
+
+    Mid-check-in: carry on. A one-shot request: goodbye. A week not finished: start or resume it. Otherwise the
+    conversation stays open with one question: what to hear next.
+    """
+    turn = turn_of(handler_input)
     state = turn.state
     speech = turn.speech
     if state.asking_sign:
         state.mode = Mode.OFFER_RESUME
-        return speech("carry_on"), speech("reprompt_offer_resume")
-    answers = turn.answers()
-    index = resume_index(answers)
-    if index is None:
+        return speech("carry_on"), speech("carry_on")
+    if _one_shot(handler_input):
         state.mode = Mode.IDLE
         return speech("goodbye"), None
-    if answers.started:
+    answers = turn.answers()
+    index = resume_index(answers)
+    if index is not None and answers.started:
         state.mode, state.index = Mode.OFFER_RESUME, index
-        return speech("carry_on"), speech("reprompt_offer_resume")
-    state.mode = Mode.OFFER_START
-    return speech("recap_offer_start"), speech("reprompt_offer_start")
+        return speech("carry_on"), speech("carry_on")
+    if index is not None:
+        state.mode = Mode.OFFER_START
+        return speech("recap_offer_start"), speech("recap_offer_start")
+    offer = _follow_up(after, past)
+    state.mode, state.recap_offer = Mode.RECAP_FOLLOW_UP, offer
+    key = "trend_follow_up" if after is RecapRequest.TREND else _FOLLOW_UP_KEYS[offer.request]
+    question = speech(key, variant=_seed(turn))
+    return question, question
+
+
+def _offer_question(turn: Turn, offer: RecapOffer) -> str:
+    """The question that made ``offer``, asked again."""
+    if offer.said is not None:
+        return turn.speech("recap_reprompt_more")
+    return turn.speech(_FOLLOW_UP_KEYS.get(offer.request, "recap_follow_up_trend"), variant=_seed(turn))
+
+
+def _longest(speech: Speech, key: str) -> int:
+    """The most words any variant of ``key`` has: room kept for the question that may end the turn."""
+    return max(word_count(speech(key, variant=n)) for n in range(speech.variants(key)))
 
 
 def _respond(handler_input: HandlerInput, speech: str, reprompt: str | None) -> Response:
@@ -107,29 +170,23 @@ def _card(handler_input: HandlerInput, past: PastAnswers, title: str, text: str)
     handler_input.response_builder.set_card(StandardCard(title=title, text=text))
 
 
-def _recap_response(
-    handler_input: HandlerInput,
-    past: PastAnswers,
-    target: WeekAnswers,
-    opening: str,
-    closing: str,
-    reprompt: str | None,
-) -> Response:
-    """Speak a recap of ``target`` between ``opening`` and ``closing``; show the card, and the chart on screens."""
-    turn = turn_of(handler_input)
-    speech = turn.speech
-    recap = build_recap(
+def _short_name(speech: Speech) -> ShortName:
+    return lambda sign: speech.sign(sign).short_name
+
+
+def _build(past: PastAnswers, target: WeekAnswers) -> Recap:
+    return build_recap(
         target, past.weeks, past.streaks, current=target.week == past.current_week, earlier_known=past.earlier_known
     )
-    short_name = lambda sign: speech.sign(sign).short_name  # noqa: E731 - a one-line adapter
-    budget = RECAP_WORD_BUDGET - word_count(opening) - word_count(closing)
-    sentences = compose_recap(recap, speech, short_name, budget=budget)
-    recap_text = " ".join(sentences)
+
+
+def _show(handler_input: HandlerInput, past: PastAnswers, recap: Recap) -> None:
+    """The card (the whole recap and a line per sign) and, on screens, the chart."""
+    speech = turn_of(handler_input).speech
+    short_name = _short_name(speech)
+    whole = " ".join(compose_recap(recap, speech, short_name, budget=CARD_WORD_BUDGET))
     _card(
-        handler_input,
-        past,
-        speech("recap_card_title"),
-        "\n".join([recap_text, "", *card_lines(recap, speech, short_name)]),
+        handler_input, past, speech("recap_card_title"), "\n".join([whole, "", *card_lines(recap, speech, short_name)])
     )
     if _supports_apl(handler_input):
         from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
@@ -140,7 +197,64 @@ def _recap_response(
         handler_input.response_builder.add_directive(
             RenderDocumentDirective(token=TOKEN, document=chart_document(), datasources=datasource)
         )
-    return _respond(handler_input, " ".join(part for part in (opening, recap_text, closing) if part), reprompt)
+
+
+def _recap_response(
+    handler_input: HandlerInput,
+    past: PastAnswers,
+    target: WeekAnswers,
+    which: RecapRequest,
+    opening: str,
+    *,
+    end_of_check_in: bool = False,
+    question: tuple[str, str] | None = None,
+) -> Response:
+    """Speak the first part of a recap of ``target`` after ``opening``, then one question (or goodbye).
+
+    The turn never passes :data:`RECAP_WORD_BUDGET` words: room is kept for the longest question that may end
+    it, and what does not fit waits for "Want to hear more?" (only where the user can still answer).
+    """
+    turn = turn_of(handler_input)
+    speech = turn.speech
+    recap = _build(past, target)
+    state = turn.state
+    # The closing if the recap fits; it tells whether the user can still be asked "Want to hear more?".
+    closing: str
+    reprompt: str | None
+    if question is not None:
+        (closing, reprompt), can_offer_more = question, False
+    else:
+        closing, reprompt = (speech("goodbye"), None) if end_of_check_in else _closing(handler_input, which, past)
+        can_offer_more = state.mode is Mode.RECAP_FOLLOW_UP or (end_of_check_in and not _one_shot(handler_input))
+    text, head = recap_turn(recap, speech, opening, closing, can_offer_more=can_offer_more)
+    if head.more and can_offer_more:
+        state.mode, state.recap_offer = Mode.RECAP_FOLLOW_UP, RecapOffer(which, said=head.said)
+        reprompt = speech("recap_reprompt_more")
+    elif end_of_check_in:
+        state.mode = Mode.IDLE
+    _show(handler_input, past, recap)
+    return _respond(handler_input, text, reprompt)
+
+
+def recap_turn(
+    recap: Recap, speech: Speech, opening: str, closing: str, *, can_offer_more: bool
+) -> tuple[str, RecapPart]:
+    """The words of a turn that starts a recap: ``opening``, as much of the recap as fits, then ``closing``, or
+    "Want to hear more?" when more is left and the user can still answer. Pure, so any history can be measured.
+
+    Room is kept for the longest question that may end the turn, so it never passes :data:`RECAP_WORD_BUDGET`.
+    """
+    offer = max(_longest(speech, "recap_offer_more"), _longest(speech, "recap_offer_whole"))
+    room = offer if can_offer_more else word_count(closing)
+    head = recap_head(recap, speech, _short_name(speech), RECAP_WORD_BUDGET - word_count(opening) - room)
+    if can_offer_more and not head.more and word_count(closing) > room:
+        # Everything fitted beside the short question, but the closing that replaces it is longer.
+        budget = RECAP_WORD_BUDGET - word_count(opening) - word_count(closing)
+        head = recap_head(recap, speech, _short_name(speech), budget)
+    if head.more and can_offer_more:
+        key = "recap_offer_more" if head.said else "recap_offer_whole"
+        closing = speech(key, variant=week_seed(recap.this.week))
+    return " ".join(part for part in (opening, head.text, closing) if part), head
 
 
 def recap_reply(handler_input: HandlerInput, which: Which = "this") -> Response:
@@ -149,25 +263,58 @@ def recap_reply(handler_input: HandlerInput, which: Which = "this") -> Response:
     asked = RecapRequest.THIS_WEEK if which == "this" else RecapRequest.LAST_WEEK
     past = past_answers(turn, then=PendingRecap(asked))
     target, lead = _recap_target(turn, past, which)
-    closing, reprompt = _closing(turn)
     if target is None:
+        closing, reprompt = _closing(handler_input, asked, past)
         nothing = turn.speech("recap_none_yet" if which == "this" else "recap_no_earlier")
         return _respond(handler_input, f"{nothing} {closing}", reprompt)
-    return _recap_response(handler_input, past, target, lead, closing, reprompt)
+    return _recap_response(handler_input, past, target, asked, lead)
+
+
+def recap_rest_reply(handler_input: HandlerInput, offer: RecapOffer) -> Response:
+    """Yes to "Want to hear more?": what the first part left out, then what to hear next."""
+    turn = turn_of(handler_input)
+    which: Which = "last" if offer.request is RecapRequest.LAST_WEEK else "this"
+    try:
+        past = past_answers(turn, then=PendingRecap(offer.request))
+    except StorageUnavailable:
+        # The table went down after the first part (often the reason answers are waiting to be saved): this
+        # week's recap can still be finished from this session's answers, as the end of a check-in does.
+        summary = summary_answers(turn)
+        if which == "last" or not isinstance(summary, PastAnswers):
+            raise
+        past = summary
+    target, _ = _recap_target(turn, past, which)
+    turn.state.recap_offer = None
+    if target is None:
+        closing, reprompt = _closing(handler_input, offer.request, past)
+        return _respond(handler_input, closing, reprompt)
+    recap = _build(past, target)
+    closing, reprompt = _closing(handler_input, offer.request, past)
+    budget = RECAP_WORD_BUDGET - word_count(closing)
+    rest = recap_rest(recap, turn.speech, _short_name(turn.speech), offer.said or 0, budget)
+    return _respond(handler_input, " ".join(part for part in (rest.text, closing) if part), reprompt)
 
 
 def check_in_recap(
-    handler_input: HandlerInput, past: PastAnswers, opening: str, closing: str, reprompt: str | None = None
+    handler_input: HandlerInput,
+    past: PastAnswers,
+    opening: str,
+    aside: str = "",
+    question: tuple[str, str] | None = None,
 ) -> Response:
-    """The end of a check-in: ``opening`` (thanks), the week's recap, ``closing`` (goodbye); the session ends,
-    unless ``closing`` asks a question (the offer of a reminder) and ``reprompt`` repeats it.
+    """The end of a check-in: ``opening`` (thanks) and ``aside`` (such as answers not saved yet), then as much
+    of the week's recap as fits the turn, and "Want to hear more?" when there is more; otherwise goodbye.
+    A ``question`` (and its reprompt), such as the offer of a weekly reminder, takes the place of both.
 
     When the earlier weeks cannot be read, the week is still recapped from this session's answers, without a
     comparison or a streak.
     """
     turn = turn_of(handler_input)
     turn.state.mode = Mode.IDLE
-    return _recap_response(handler_input, past, past.this_week, opening, closing, reprompt)
+    said_first = " ".join(part for part in (opening, aside) if part)
+    return _recap_response(
+        handler_input, past, past.this_week, RecapRequest.THIS_WEEK, said_first, end_of_check_in=True, question=question
+    )
 
 
 class RecapHandler(AbstractRequestHandler):
@@ -200,13 +347,16 @@ def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
     name = speech.sign(sign_id).short_name
     trend = trend_for(sign_id, past.weeks)
     direction = trend.direction
+    # Variants turn with the week and differ from sign to sign, so two trends in a row do not sound alike.
+    variant = _seed(turn) + sign_number(sign_id)
     if trend.first is None or trend.latest is None:
         text = speech("trend_none", name=name)
     elif direction is None:
-        text = speech("trend_one", name=name, value=speech.number(trend.first))
+        text = speech("trend_one", variant=variant, name=name, value=speech.number(trend.first))
     else:
         text = speech(
             _TREND_KEYS[direction],
+            variant=variant,
             name=name,
             count=speech.number(len(trend.points)),
             first=speech.number(trend.first),
@@ -217,7 +367,7 @@ def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
             speech("trend_card_point", date=speech.day(week_start(week)), value=value) for week, value in trend.points
         ]
         _card(handler_input, past, speech("trend_card_title", name=name), "\n".join([text, "", *points]))
-    closing, reprompt = _closing(turn)
+    closing, reprompt = _closing(handler_input, RecapRequest.TREND, past)
     return _respond(handler_input, f"{text} {closing}", reprompt)
 
 
@@ -236,7 +386,7 @@ def ask_which_sign(handler_input: HandlerInput) -> Response:
     if turn.state.asking_sign:
         turn.state.return_to = turn.state.index
     turn.state.mode = Mode.CHOOSE_TREND
-    return reply(handler_input, turn.speech("trend_which"), turn.speech("reprompt_trend_which"))
+    return reply(handler_input, turn.speech("trend_which"), turn.speech("trend_which_reprompt"))
 
 
 class TrendHandler(AbstractRequestHandler):
@@ -264,7 +414,7 @@ class ChooseTrendSignHandler(AbstractRequestHandler):
         sign_id = resolved_sign(handler_input)
         if sign_id is None:
             turn = turn_of(handler_input)
-            return reply(handler_input, turn.speech("unknown_sign"), turn.speech("reprompt_trend_which"))
+            return reply(handler_input, turn.speech("unknown_sign"), turn.speech("trend_which_reprompt"))
         return answer_trend(handler_input, sign_id)
 
 
@@ -279,3 +429,30 @@ def answer_trend(handler_input: HandlerInput, sign_id: str) -> Response:
         else:
             turn.state.mode = Mode.IDLE
     return trend_reply(handler_input, sign_id)
+
+
+class RecapFollowUpHandler(AbstractRequestHandler):
+    """Yes or no to the question after a recap or a trend: the rest of the recap, or what was offered next.
+    "Repeat" asks the question again."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        answers = (intents.YES, intents.NO, intents.REPEAT)
+        heard = any(is_intent_name(name)(handler_input) for name in answers)
+        return heard and turn_of(handler_input).state.mode is Mode.RECAP_FOLLOW_UP
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        offer = turn.state.recap_offer
+        if is_intent_name(intents.REPEAT)(handler_input) and offer is not None:
+            question = _offer_question(turn, offer)
+            return reply(handler_input, question, question)
+        turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
+        if is_intent_name(intents.NO)(handler_input) or offer is None:
+            return end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
+        if offer.said is not None:
+            return recap_rest_reply(handler_input, offer)
+        if offer.request is RecapRequest.LAST_WEEK:
+            return recap_reply(handler_input, "last")
+        if offer.request is RecapRequest.THIS_WEEK:
+            return recap_reply(handler_input, "this")
+        return ask_which_sign(handler_input)
