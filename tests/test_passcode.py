@@ -90,7 +90,7 @@ def rated(conversation: Conversation, *values: int) -> Conversation:
 
 def assert_asks_passcode(reply: Reply) -> None:
     assert reply.speech == ASKED
-    assert reply.reprompt == "Please say your four-digit passcode, or say no to skip it."
+    assert reply.reprompt == "What's your four-digit passcode?"
     assert not reply.ends_session
 
 
@@ -463,7 +463,7 @@ def test_other_words_while_the_passcode_is_asked_ask_again_and_stop_changes_noth
     conversation.intent("SetPasscodeIntent")
     for stray in ("AMAZON.HelpIntent", "RecapIntent", "DeleteDataIntent", "AMAZON.FallbackIntent"):
         reply = conversation.intent(stray)
-        assert reply.speech == "Please say four digits for your passcode, or say no to leave it."
+        assert reply.speech == "Which four digits would you like for your passcode?"
     conversation.intent("PasscodeIntent", code=CODE)
     assert conversation.intent("AMAZON.StopIntent").ends_session
     assert "passcode" not in profile(dynamodb)

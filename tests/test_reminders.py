@@ -220,7 +220,7 @@ def test_missing_parts_are_asked_one_at_a_time_and_bad_answers_keep_the_place(
     assert unusable.speech == "Sorry, I didn't catch a time. Please say one like seven p.m. or eight thirty a.m."
     assert_open(unusable)
     repeat = conversation.intent("AMAZON.HelpIntent")
-    assert repeat.speech == "What time should I remind you? For example, seven p.m."
+    assert repeat.speech == "What time should I remind you, for example seven p.m.?"
     done = conversation.intent("ReminderAnswerIntent", time="EV")
     assert done.speech.startswith("All set. I'll remind you every week, on Friday at 7 PM")
     assert reminder_calls(alexa_api) == [

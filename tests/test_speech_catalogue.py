@@ -181,3 +181,18 @@ def test_a_locale_follows_its_base_and_overrides_only_what_it_names(
     assert raw["signs"]["hope"]["short_name"] == "hope, mate"
     assert raw["signs"]["hope"]["name"] == base["signs"]["hope"]["name"]
     assert raw["locale"] == "en-XX"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_reprompt_is_a_question(locale: str) -> None:
+    """Alexa speaks the reprompt when the user says nothing: it asks, it never lists commands."""
+    words = catalogue(locale)
+    found = [
+        (key, template)
+        for key in words.messages
+        if "reprompt" in key
+        for template in templates(words, key)
+        if template != "{reprompt}" and not template.rstrip().endswith("?")
+    ]
+    found += [(sign, text.reprompt) for sign, text in words.signs.items() if not text.reprompt.endswith("?")]
+    assert found == []
