@@ -393,12 +393,19 @@ def _pending_recap_to_attributes(pending: PendingRecap | None) -> dict[str, Any]
     return {"request": pending.request.value, "sign": pending.sign}
 
 
-def _pending_recap(raw: Any) -> PendingRecap | None:
+def _recap_request(raw: Any) -> RecapRequest | None:
+    """The ``request`` of a session entry that names a recap, when it is one of the known kinds."""
     if not isinstance(raw, dict):
         return None
     try:
-        request = RecapRequest(raw.get("request"))
+        return RecapRequest(raw.get("request"))
     except ValueError:
+        return None
+
+
+def _pending_recap(raw: Any) -> PendingRecap | None:
+    request = _recap_request(raw)
+    if request is None:
         return None
     sign = raw.get("sign")
     valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
@@ -413,11 +420,8 @@ def _recap_offer_to_attributes(offer: RecapOffer | None) -> dict[str, Any] | Non
 
 
 def _recap_offer(raw: Any) -> RecapOffer | None:
-    if not isinstance(raw, dict):
-        return None
-    try:
-        request = RecapRequest(raw.get("request"))
-    except ValueError:
+    request = _recap_request(raw)
+    if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
     if said is not None and request is RecapRequest.TREND:
