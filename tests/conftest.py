@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 from hypothesis import settings
 
 os.environ.update(
@@ -262,3 +264,54 @@ def _voice_summary(terminalreporter: Any) -> None:
         terminalreporter.section("voice budget (words of Alexa speech)")
         for line in VOICE_FIGURES:
             terminalreporter.write_line(line)
+
+
+# DynamoDB failing on purpose, and every call the skill makes, counted
+
+ENDPOINT = "https://dynamodb.us-east-1.amazonaws.com"
+
+
+def _client_error(code: str, status: int, operation: str) -> ClientError:
+    response: Any = {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return ClientError(response, operation)
+
+
+FAULTS: dict[str, Callable[[str], Exception]] = {
+    "throttled": lambda op: _client_error("ProvisionedThroughputExceededException", 400, op),
+    "server error": lambda op: _client_error("InternalServerError", 500, op),
+    "read timeout": lambda op: ReadTimeoutError(endpoint_url=ENDPOINT),
+    "connect timeout": lambda op: ConnectTimeoutError(endpoint_url=ENDPOINT),
+    "access denied": lambda op: _client_error("AccessDeniedException", 400, op),
+}
+
+
+@dataclass
+class FaultInjector:
+    """Makes chosen DynamoDB operations fail before they leave the client, and counts every call."""
+
+    failing: dict[str, Callable[[str], Exception]] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+
+    def fail(self, operation: str, fault: str) -> None:
+        self.failing[operation] = FAULTS[fault]
+
+    def recover(self) -> None:
+        self.failing.clear()
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+        make = self.failing.get(model.name)
+        if make is not None:
+            raise make(model.name)
+
+
+@pytest.fixture
+def faults(handler: Any) -> Iterator[FaultInjector]:
+    """Fails chosen operations outright (an outage) and counts every DynamoDB call the skill makes."""
+    from therapy_checkin.turn import default_store
+
+    injector = FaultInjector()
+    store = default_store()
+    store._client.meta.events.register("before-call.dynamodb", injector)
+    yield injector
+    store._client.meta.events.unregister("before-call.dynamodb", injector)

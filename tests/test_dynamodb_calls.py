@@ -9,7 +9,7 @@ and a first visit writes its profile (first visit and time zone) once.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ import pytest
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device
-from tests.conftest import MONDAY_NOON, TABLE_NAME
+from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import previous_week, week_of
@@ -26,27 +26,6 @@ from therapy_checkin.storage import UserKey
 Talk = Callable[..., Conversation]
 
 RATINGS = (3, 4, 2, 5, 3, 4, 2, 3, 4, 5, 3, 4)
-
-
-class CallCounter:
-    """Counts the DynamoDB operations the skill's client sends."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.calls[model.name] += 1
-
-
-@pytest.fixture
-def calls(handler: Any) -> Iterator[CallCounter]:
-    from therapy_checkin.turn import default_store
-
-    counter = CallCounter()
-    events = default_store()._client.meta.events
-    events.register("before-call.dynamodb", counter)
-    yield counter
-    events.unregister("before-call.dynamodb", counter)
 
 
 def check_in(conversation: Conversation) -> None:
@@ -79,18 +58,19 @@ def seed_history(dynamodb: Any, device: Device, weeks: int) -> None:
 
 
 def test_a_first_ever_check_in_costs_one_query_and_an_update_per_answer(
-    talk: Talk, dynamodb: Any, calls: CallCounter
+    talk: Talk, dynamodb: Any, faults: FaultInjector
 ) -> None:
     check_in(talk())
-    assert calls.calls["Query"] == 1
-    assert calls.calls["UpdateItem"] <= len(SIGN_IDS) + 1, "the twelve answers, and the first visit's profile"
-    assert set(calls.calls) == {"Query", "UpdateItem"}
-    print(f"\n[calls] first-ever check-in: {dict(calls.calls)}")
+    calls = Counter(faults.calls)
+    assert calls["Query"] == 1
+    assert calls["UpdateItem"] <= len(SIGN_IDS) + 1, "the twelve answers, and the first visit's profile"
+    assert set(calls) == {"Query", "UpdateItem"}
+    print(f"\n[calls] first-ever check-in: {dict(calls)}")
 
 
 @pytest.mark.parametrize("weeks", [1, 52, 520])
 def test_a_returning_check_in_costs_the_same_whatever_the_history(
-    talk: Talk, dynamodb: Any, calls: CallCounter, weeks: int
+    talk: Talk, dynamodb: Any, faults: FaultInjector, weeks: int
 ) -> None:
     device = Device()
     seed_history(dynamodb, device, weeks)
@@ -99,10 +79,11 @@ def test_a_returning_check_in_costs_the_same_whatever_the_history(
     check_in(conversation)
     # The profile's time zone is read from Alexa once a month: the seeded profile has none yet, so this check-in
     # stores it, once, with nothing else to write.
-    assert calls.calls["Query"] == 1
-    assert calls.calls["UpdateItem"] == len(SIGN_IDS) + 1
-    calls.calls.clear()
+    calls = Counter(faults.calls)
+    assert calls["Query"] == 1
+    assert calls["UpdateItem"] == len(SIGN_IDS) + 1
+    faults.calls.clear()
     conversation.advance(weeks=1)
     check_in(conversation)
-    assert dict(calls.calls) == {"Query": 1, "UpdateItem": len(SIGN_IDS)}
-    print(f"\n[calls] returning check-in after {weeks} weeks of history: {dict(calls.calls)}")
+    assert dict(Counter(faults.calls)) == {"Query": 1, "UpdateItem": len(SIGN_IDS)}
+    print(f"\n[calls] returning check-in after {weeks} weeks of history: {dict(Counter(faults.calls))}")

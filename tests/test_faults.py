@@ -2,65 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device
-from tests.conftest import ratings_in_table, table_items
+from tests.conftest import FAULTS, FaultInjector, ratings_in_table, table_items
 
 Talk = Callable[..., Conversation]
-
-ENDPOINT = "https://dynamodb.us-east-1.amazonaws.com"
-
-
-def _client_error(code: str, status: int, operation: str) -> ClientError:
-    response: Any = {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}}
-    return ClientError(response, operation)
-
-
-FAULTS: dict[str, Callable[[str], Exception]] = {
-    "throttled": lambda op: _client_error("ProvisionedThroughputExceededException", 400, op),
-    "server error": lambda op: _client_error("InternalServerError", 500, op),
-    "read timeout": lambda op: ReadTimeoutError(endpoint_url=ENDPOINT),
-    "connect timeout": lambda op: ConnectTimeoutError(endpoint_url=ENDPOINT),
-    "access denied": lambda op: _client_error("AccessDeniedException", 400, op),
-}
-
-
-@dataclass
-class FaultInjector:
-    """Makes chosen DynamoDB operations fail before they leave the client, and counts every call."""
-
-    failing: dict[str, Callable[[str], Exception]] = field(default_factory=dict)
-    calls: list[str] = field(default_factory=list)
-
-    def fail(self, operation: str, fault: str) -> None:
-        self.failing[operation] = FAULTS[fault]
-
-    def recover(self) -> None:
-        self.failing.clear()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.calls.append(model.name)
-        make = self.failing.get(model.name)
-        if make is not None:
-            raise make(model.name)
-
-
-@pytest.fixture
-def faults(handler: Any) -> Iterator[FaultInjector]:
-    from therapy_checkin.turn import default_store
-
-    injector = FaultInjector()
-    store = default_store()
-    store._client.meta.events.register("before-call.dynamodb", injector)
-    yield injector
-    store._client.meta.events.unregister("before-call.dynamodb", injector)
 
 
 def started(talk: Talk) -> Conversation:

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext
-from tests.conftest import MONDAY_NOON, TABLE_NAME, examples, table_items
-from tests.test_faults import FaultInjector
+from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, examples, table_items
 from tests.test_reminders import offers_reminder
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import PendingWrite, SessionState
@@ -31,18 +30,6 @@ Talk = Callable[..., Conversation]
 
 TURN_LIMIT_SECONDS = 6.0
 """The longest a turn may take: Lambda stops the function at 7 s, and Alexa waits 8."""
-
-
-@pytest.fixture
-def faults(handler: Any) -> Iterator[FaultInjector]:
-    """Fails chosen operations outright (an outage) and counts every DynamoDB call the skill makes."""
-    from therapy_checkin.turn import default_store
-
-    injector = FaultInjector()
-    events = default_store()._client.meta.events
-    events.register("before-call.dynamodb", injector)
-    yield injector
-    events.unregister("before-call.dynamodb", injector)
 
 
 class _Body:

@@ -15,7 +15,6 @@
 // and sets the request time when the test fixes a clock.
 "use strict";
 
-const fs = require("fs");
 const readline = require("readline");
 const { VirtualAlexa } = require("virtual-alexa");
 
@@ -45,40 +44,11 @@ alexa.filter((request) => {
 
 const REASONS = { ERROR: 0, EXCEEDED_MAX_REPROMPTS: 1, USER_INITIATED: 2 };
 
-// virtual-alexa fills a built-in number slot with any words at all ("purple elephants" as a passcode), where
-// Alexa would hear no number and send AMAZON.FallbackIntent. Such a match counts as no match here.
-const { Utterance } = require(require.resolve("virtual-core", { paths: [require.resolve("virtual-alexa")] }));
-const LAUNCH_WORDS = /(ask|open|launch|talk to|tell).*/i; // virtual-alexa's own launch rule
-const NUMBER_WORDS = new Set(
-  ("zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " +
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand " +
-    "million and a minus negative").split(" "),
-);
-const NUMBER_SLOT_TYPES = new Set(["AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"]);
-const intents = new Map(
-  JSON.parse(fs.readFileSync(config.model, "utf8")).interactionModel.languageModel.intents.map((intent) => [
-    intent.name,
-    intent.slots || [],
-  ]),
-);
-
-function sounds_like_a_number(value) {
-  const words = String(value).trim().toLowerCase().split(/\s+/);
-  return /^-?\d+$/.test(String(value).trim()) || words.every((word) => NUMBER_WORDS.has(word));
-}
+const { LAUNCH_WORDS, matcher } = require("./matching");
+const match = matcher(config.model, alexa.context().interactionModel());
 
 function alexa_would_match(text) {
-  if (LAUNCH_WORDS.test(text)) {
-    return true;
-  }
-  const utterance = new Utterance(alexa.context().interactionModel(), text);
-  if (!utterance.matched()) {
-    return false;
-  }
-  const values = utterance.toJSON();
-  return (intents.get(utterance.intent()) || []).every(
-    (slot) => !NUMBER_SLOT_TYPES.has(slot.type) || values[slot.name] === undefined || sounds_like_a_number(values[slot.name]),
-  );
+  return LAUNCH_WORDS.test(text) || match(text) !== null;
 }
 
 async function run(command) {

@@ -13,38 +13,14 @@
 
 const fs = require("fs");
 const { VirtualAlexa } = require("virtual-alexa");
-const { Utterance } = require(require.resolve("virtual-core", { paths: [require.resolve("virtual-alexa")] }));
+const { LAUNCH_WORDS, matcher } = require("./matching");
 
 const modelPath = process.argv[2];
-const model = JSON.parse(fs.readFileSync(modelPath, "utf8"));
 const alexa = VirtualAlexa.Builder().interactionModelFile(modelPath).skillURL("http://127.0.0.1:9").create();
-const interactionModel = alexa.context().interactionModel();
-
-const LAUNCH_WORDS = /(ask|open|launch|talk to|tell).*/i; // virtual-alexa's own launch rule
-const NUMBER_WORDS = new Set(
-  ("zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " +
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand " +
-    "million and a minus negative").split(" "),
-);
-const NUMBER_SLOT_TYPES = new Set(["AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"]);
-const slotsOf = new Map(model.interactionModel.languageModel.intents.map((intent) => [intent.name, intent.slots || []]));
-
-function soundsLikeANumber(value) {
-  const words = String(value).trim().toLowerCase().split(/\s+/);
-  return /^-?\d+$/.test(String(value).trim()) || words.every((word) => NUMBER_WORDS.has(word));
-}
+const match = matcher(modelPath, alexa.context().interactionModel());
 
 function resolve(text) {
-  const utterance = new Utterance(interactionModel, text);
-  let intent = utterance.matched() ? utterance.intent() : null;
-  if (intent) {
-    const values = utterance.toJSON();
-    const fits = (slotsOf.get(intent) || []).every(
-      (slot) => !NUMBER_SLOT_TYPES.has(slot.type) || values[slot.name] === undefined || soundsLikeANumber(values[slot.name]),
-    );
-    intent = fits ? intent : null;
-  }
-  return { intent, launch: LAUNCH_WORDS.test(text) };
+  return { intent: match(text), launch: LAUNCH_WORDS.test(text) };
 }
 
 const utterances = JSON.parse(fs.readFileSync(0, "utf8"));

@@ -132,10 +132,7 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
     answers = turn.answers().with_rating(sign_id, value)
     # The answer that completes the week carries the completion mark in the same write.
     completes = (
-        state.mode is not Mode.CHANGING
-        and not answers.completed
-        and next_sign_index(answers, state.index) is None
-        and answers.first_unanswered() is None
+        state.mode is not Mode.CHANGING and not answers.completed and next_sign_index(answers, state.index) is None
     )
     rating = saving.rating(turn, sign_id, value, streak=streak_to_store(turn))
     stored = saving.save(turn, rating, *((saving.completion(turn),) if completes else ()))
@@ -187,15 +184,14 @@ def finish(handler_input: HandlerInput) -> Response:
     unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
     # After the first completed check-in: offer a weekly reminder instead of saying goodbye.
     offer = not turn.state.pending and offers_reminder(turn)  # not while answers still wait for the table
-    reprompt = turn.speech("reprompt_reminder_offer") if offer else None
-    closing = " ".join((*unsaved, turn.speech("reminder_offer" if offer else "goodbye")))
+    question = (turn.speech("reminder_offer"), turn.speech("reprompt_reminder_offer")) if offer else None
     if isinstance(summary, PastAnswers):
-        question = (turn.speech("reminder_offer"), turn.speech("reprompt_reminder_offer")) if offer else None
         response = check_in_recap(handler_input, summary, turn.speech("complete"), " ".join(unsaved), question)
     else:
         protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
-        text = " ".join(part for part in (turn.speech("complete"), protected, closing) if part)
-        response = reply(handler_input, text, reprompt) if reprompt else end(handler_input, text)
+        closing = question[0] if question else turn.speech("goodbye")
+        text = " ".join(part for part in (turn.speech("complete"), protected, *unsaved, closing) if part)
+        response = reply(handler_input, text, question[1]) if question else end(handler_input, text)
     if offer:
         turn.state.mode = Mode.OFFER_REMINDER
     return response
