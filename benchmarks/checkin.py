@@ -145,21 +145,14 @@ def import_without_bytecode(env: dict[str, str], runs: int) -> list[float]:
     return times
 
 
-def raw_client(store: Any) -> Any:
-    """The boto3 client under the store's outage-aware wrapper."""
-    client = store._client
-    return getattr(client, "_client", client)
-
-
 def warm_turns(users: int) -> tuple[list[float], list[float], Counter[str]]:
     """Full check-ins in this process: wall time and the skill's own CPU time of every turn, and every DynamoDB
     call they made. The first check-in warms the process (lazy imports, the client) and is not measured."""
     from devtools.conversation import Conversation
     from devtools.envelopes import Device
-    from therapy_checkin.handler import lambda_handler
-    from therapy_checkin.turn import default_store
+    from therapy_checkin.handler import lambda_handler, process_store
 
-    client = raw_client(default_store())
+    client: Any = process_store.connect()
     calls: Counter[str] = Counter()
     storage_cpu = [0.0]
     make_api_call = client._make_api_call

@@ -38,6 +38,7 @@ from devtools.conversation import Conversation
 from devtools.envelopes import API_ENDPOINT_VARIABLE, Device
 from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.table import create_table
+from therapy_checkin.storage import CheckInStore
 
 TABLE_NAME = os.environ["TABLE_NAME"]
 
@@ -103,14 +104,18 @@ def moto_dynamodb() -> Iterator[Any]:
 
 @pytest.fixture
 def dynamodb(moto_dynamodb: Any) -> Iterator[Any]:
-    """The in-process table, empty at the start of the test, with the skill's store built afresh for it (so
-    nothing one test hooks into the client reaches another)."""
-    from therapy_checkin.turn import default_store
-
-    default_store.cache_clear()
+    """The in-process table, emptied when the test ends."""
     yield moto_dynamodb
-    default_store.cache_clear()
     empty_table(moto_dynamodb)
+
+
+@pytest.fixture
+def store(dynamodb: Any) -> CheckInStore:
+    """The skill's store for one test, on the in-process table, with a client of its own (built as the skill
+    builds it), so that nothing one test hooks into the client reaches another."""
+    from therapy_checkin.storage import build_client
+
+    return CheckInStore(TABLE_NAME, build_client())
 
 
 def empty_table(client: Any) -> None:
@@ -132,21 +137,25 @@ def _all_keys(client: Any) -> Iterator[dict[str, Any]]:
         query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-@pytest.fixture(scope="module")
-def dynalite_dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A real DynamoDB-compatible server (dynalite, over HTTP) holding the template's table, with the skill
-    pointed at it for the tests of one module."""
-    from devtools.dynalite import dynamodb_client, running_dynalite
-    from therapy_checkin.turn import default_store
+@dataclass(frozen=True)
+class Dynalite:
+    client: Any
+    """A boto3 client, to look at what the skill stored."""
+    store: CheckInStore
+    """The skill's store on the same server, its client built as the skill builds it (timeouts, retries)."""
 
-    with running_dynalite(tmp_path_factory.mktemp("dynalite")) as server, pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
+
+@pytest.fixture(scope="module")
+def dynalite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dynalite]:
+    """A real DynamoDB-compatible server (dynalite, over HTTP) holding the template's table, for the tests of
+    one module."""
+    from devtools.dynalite import dynamodb_client, running_dynalite
+    from therapy_checkin.storage import build_client
+
+    with running_dynalite(tmp_path_factory.mktemp("dynalite")) as server:
         client = dynamodb_client(server.endpoint)
         create_table(client, TABLE_NAME)
-        default_store.cache_clear()
-        yield client
-        default_store.cache_clear()
-    assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
+        yield Dynalite(client, CheckInStore(TABLE_NAME, build_client(endpoint_url=server.endpoint)))
 
 
 SSML_TAGS = frozenset({"speak", "break", "say-as", "prosody", "p", "s", "emphasis", "lang", "sub"})
@@ -175,21 +184,36 @@ def checking_ssml(lambda_handler: Callable[[dict[str, Any], Any], dict[str, Any]
     return call
 
 
-@pytest.fixture
-def handler(dynamodb: Any) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    from therapy_checkin.handler import lambda_handler
-
-    return checking_ssml(lambda_handler)
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Talk = Callable[..., Conversation]
 
 
-@pytest.fixture
-def talk(handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[..., Conversation]:
-    """Start a conversation for a device (a new user unless a device is given)."""
+def skill_on(store: CheckInStore) -> Handler:
+    """The real Lambda handler, built over ``store`` as ``therapy_checkin.handler`` builds it over the process's
+    own, with every response it gives checked for well-formed SSML."""
+    from therapy_checkin.handler import build_lambda_handler
+
+    return checking_ssml(build_lambda_handler(store))
+
+
+def talking(handler: Handler) -> Talk:
+    """Start a conversation with ``handler`` for a device (a new user unless a device is given)."""
 
     def start(device: Device | None = None, now: datetime = MONDAY_NOON) -> Conversation:
         return Conversation(handler=handler, device=device or Device(), now=now)
 
     return start
+
+
+@pytest.fixture
+def handler(store: CheckInStore) -> Handler:
+    return skill_on(store)
+
+
+@pytest.fixture
+def talk(handler: Handler) -> Talk:
+    """Start a conversation for a device (a new user unless a device is given)."""
+    return talking(handler)
 
 
 def table_items(client: Any) -> list[dict[str, Any]]:
@@ -306,12 +330,10 @@ class FaultInjector:
 
 
 @pytest.fixture
-def faults(handler: Any) -> Iterator[FaultInjector]:
+def faults(store: CheckInStore) -> Iterator[FaultInjector]:
     """Fails chosen operations outright (an outage) and counts every DynamoDB call the skill makes."""
-    from therapy_checkin.turn import default_store
-
     injector = FaultInjector()
-    store = default_store()
-    store._client.meta.events.register("before-call.dynamodb", injector)
+    events = store.connect().meta.events
+    events.register("before-call.dynamodb", injector)
     yield injector
-    store._client.meta.events.unregister("before-call.dynamodb", injector)
+    events.unregister("before-call.dynamodb", injector)

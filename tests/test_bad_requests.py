@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devtools.envelopes import TEST_SKILL_ID, Device, FakeLambdaContext, envelope, intent_request
-from tests.conftest import checking_ssml, empty_table, examples, table_items
+from tests.conftest import TABLE_NAME, empty_table, examples, skill_on, table_items
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import Mode
+from therapy_checkin.storage import CheckInStore
 
 MODEL = Path(__file__).resolve().parent.parent / "skill-package" / "interactionModels" / "custom" / "en-US.json"
 INTENTS = [intent["name"] for intent in json.loads(MODEL.read_text())["interactionModel"]["languageModel"]["intents"]]
@@ -197,12 +198,9 @@ def assert_table_holds_no_junk(dynamodb: Any) -> None:
 
 @pytest.fixture(scope="module")
 def fuzz_table(moto_dynamodb: Any) -> Iterator[tuple[Handler, Any]]:
-    from therapy_checkin.handler import lambda_handler
-    from therapy_checkin.turn import default_store
+    from therapy_checkin.storage import build_client
 
-    default_store.cache_clear()
-    yield checking_ssml(lambda_handler), moto_dynamodb
-    default_store.cache_clear()
+    yield skill_on(CheckInStore(TABLE_NAME, build_client())), moto_dynamodb
     empty_table(moto_dynamodb)
 
 

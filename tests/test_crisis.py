@@ -14,10 +14,10 @@ from botocore.exceptions import EndpointConnectionError
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext, envelope, intent_request
-from tests.conftest import ratings_in_table
+from tests.conftest import TABLE_NAME, ratings_in_table, skill_on, talking
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.session import DETOURS, Mode, PendingWrite, SessionState
-from therapy_checkin.storage import UserKey
+from therapy_checkin.storage import CheckInStore, UserKey
 
 Talk = Callable[..., Conversation]
 
@@ -95,15 +95,15 @@ class _DeadClient:
 
 
 @pytest.fixture
-def table_down(monkeypatch: pytest.MonkeyPatch, handler: Any) -> _DeadClient:
-    """Every store the skill uses talks to a dead endpoint."""
-    from therapy_checkin import turn
-    from therapy_checkin.storage import CheckInStore
+def table_down() -> _DeadClient:
+    """The client of a table that cannot be reached: it records each call, and every call fails."""
+    return _DeadClient()
 
-    dead = _DeadClient()
-    store = CheckInStore("therapy-checkin-test", dead)  # type: ignore[arg-type]
-    monkeypatch.setattr(turn, "default_store", lambda: store)
-    return dead
+
+@pytest.fixture
+def talk_table_down(table_down: _DeadClient) -> Talk:
+    """Conversations with a skill whose store talks to the dead client."""
+    return talking(skill_on(CheckInStore(TABLE_NAME, table_down)))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("locale", sorted(NUMBERS))
@@ -143,9 +143,9 @@ def state_in(mode: Mode, device: Device) -> dict[str, Any]:
 
 @pytest.mark.parametrize("mode", list(Mode))
 def test_crisis_is_answered_in_every_mode_with_the_table_down(
-    talk: Talk, dynamodb: Any, table_down: _DeadClient, mode: Mode
+    talk_table_down: Talk, table_down: _DeadClient, mode: Mode
 ) -> None:
-    conversation = talk()
+    conversation = talk_table_down()
     conversation.session_id, conversation.attributes = (
         "amzn1.echo-api.session.crisis",
         state_in(mode, conversation.device),
@@ -164,10 +164,18 @@ def test_crisis_is_answered_in_every_mode(talk: Talk, dynamodb: Any, mode: Mode)
     assert_crisis_answer(conversation.intent("CrisisIntent"))
 
 
-def test_crisis_as_the_first_words_with_the_table_down(talk: Talk, dynamodb: Any, table_down: _DeadClient) -> None:
+def test_crisis_as_the_first_words_with_the_table_down(talk_table_down: Talk, table_down: _DeadClient) -> None:
     """ "Alexa, tell therapy check in I'm not safe": a one-shot request in a new session."""
-    assert_crisis_answer(talk().intent("CrisisIntent"))
+    assert_crisis_answer(talk_table_down().intent("CrisisIntent"))
     assert table_down.calls == []
+
+
+def test_a_crisis_answer_on_a_cold_start_never_waits_for_the_client(dynamodb: Any) -> None:
+    """A fresh process's store has no client yet: the crisis answer comes without building one (botocore's
+    imports and model files are most of a cold start)."""
+    store = CheckInStore(TABLE_NAME)
+    assert_crisis_answer(talking(skill_on(store))().intent("CrisisIntent"))
+    assert store._connection._built is None
 
 
 def test_crisis_mid_rating_keeps_the_answers_and_the_check_in_resumes(talk: Talk, dynamodb: Any) -> None:
@@ -347,10 +355,10 @@ def test_distress_before_any_check_in_offers_to_start_and_no_ends_kindly(talk: T
 
 
 def test_distress_and_immediate_danger_are_answered_in_every_mode_with_the_table_down(
-    talk: Talk, dynamodb: Any, table_down: _DeadClient
+    talk_table_down: Talk, table_down: _DeadClient
 ) -> None:
     for mode in Mode:
-        distress = talk()
+        distress = talk_table_down()
         distress.session_id, distress.attributes = "amzn1.echo-api.session.crisis", state_in(mode, distress.device)
         reply = distress.intent("DistressIntent")
         assert not reply.ends_session and reply.reprompt, mode
@@ -360,7 +368,7 @@ def test_distress_and_immediate_danger_are_answered_in_every_mode_with_the_table
         assert distress.attributes["index"] == 3, "the place in the check-in is kept"
         assert distress.attributes.get("pending"), "an answer still waiting to be stored is kept"
 
-        emergency = talk()
+        emergency = talk_table_down()
         emergency.session_id, emergency.attributes = "amzn1.echo-api.session.crisis", state_in(mode, emergency.device)
         reply = emergency.intent("EmergencyIntent")
         assert reply.ends_session and digits_at(ssml(reply), "911") < digits_at(ssml(reply), "988"), mode

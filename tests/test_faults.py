@@ -143,11 +143,9 @@ def test_a_late_write_never_overwrites_a_newer_answer(talk: Talk, dynamodb: Any,
 
 def test_client_bounds_every_call() -> None:
     from therapy_checkin import storage
-    from therapy_checkin.turn import default_store
+    from therapy_checkin.handler import process_store
 
-    default_store.cache_clear()
-    config: Any = default_store()._client.meta.config
-    default_store.cache_clear()
+    config: Any = process_store.connect().meta.config
     assert config.retries == {"mode": "standard", "total_max_attempts": storage.MAX_ATTEMPTS}
     assert config.connect_timeout == storage.CONNECT_TIMEOUT_SECONDS
     assert config.read_timeout == storage.READ_TIMEOUT_SECONDS

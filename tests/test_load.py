@@ -3,15 +3,15 @@ DynamoDB-compatible server (dynalite over HTTP): every rating lands, and each pe
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device
-from tests.conftest import TABLE_NAME
+from tests.conftest import TABLE_NAME, Dynalite, Handler, skill_on
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.storage import UserKey
 
@@ -24,13 +24,12 @@ def ratings_for(user: int) -> list[int]:
     return [(user * 7 + sign * 3) % 5 + 1 for sign in range(len(SIGN_IDS))]
 
 
-def check_in(user: int) -> Device:
+def check_in(handler: Handler, user: int) -> Device:
     """A full check-in with a pause part-way; where it resumes proves the user read their own progress."""
-    from therapy_checkin.handler import lambda_handler
     from therapy_checkin.speech import speech_for
 
     device = Device(user_id=f"amzn1.ask.account.load-{user:03d}")
-    conversation = Conversation(handler=lambda_handler, device=device, now=MONDAY)
+    conversation = Conversation(handler=handler, device=device, now=MONDAY)
     conversation.launch()
     conversation.intent("AMAZON.YesIntent")
     paused_after = user % 10 + 1
@@ -49,14 +48,15 @@ def check_in(user: int) -> Device:
 
 @pytest.mark.slow
 @pytest.mark.node
-def test_many_people_at_once_each_keep_their_own_answers(dynalite_dynamodb: Any) -> None:
+def test_many_people_at_once_each_keep_their_own_answers(dynalite: Dynalite) -> None:
     from boto3.dynamodb.types import TypeDeserializer
 
+    handler = skill_on(dynalite.store)
     with ThreadPoolExecutor(max_workers=USERS) as pool:
-        results = list(pool.map(check_in, range(USERS)))
+        results = list(pool.map(functools.partial(check_in, handler), range(USERS)))
 
     deserialize = TypeDeserializer().deserialize
-    paginator = dynalite_dynamodb.get_paginator("scan")
+    paginator = dynalite.client.get_paginator("scan")
     items = [
         {key: deserialize(value) for key, value in item.items()}
         for page in paginator.paginate(TableName=TABLE_NAME)

@@ -13,7 +13,7 @@ import pytest
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device
-from tests.conftest import TABLE_NAME
+from tests.conftest import TABLE_NAME, Dynalite, skill_on
 from therapy_checkin.domain import passcode
 from therapy_checkin.domain.passcode import MAX_FAILURES
 from therapy_checkin.storage import UserKey
@@ -25,16 +25,15 @@ NOW = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
 ACCOUNT = "amzn1.ask.account.CONCURRENT-GUESSES"
 
 
-def conversation() -> Conversation:
-    from therapy_checkin.handler import lambda_handler
-
-    return Conversation(handler=lambda_handler, device=Device(user_id=ACCOUNT), now=NOW)
-
-
 def test_concurrent_guesses_are_counted_before_any_is_compared(
-    dynalite_dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+    dynalite: Dynalite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("therapy_checkin.clock.server_now", lambda: NOW)
+    handler = skill_on(dynalite.store)
+
+    def conversation() -> Conversation:
+        return Conversation(handler=handler, device=Device(user_id=ACCOUNT), now=NOW)
+
     owner = conversation()
     owner.launch()
     owner.intent("SetPasscodeIntent")
@@ -70,7 +69,7 @@ def test_concurrent_guesses_are_counted_before_any_is_compared(
     assert len(refused) >= GUESSES - MAX_FAILURES
     assert sum("locked for fifteen minutes" in reply for reply in replies) == 1, "one guess filled the round"
     key = UserKey.from_ids(ACCOUNT)
-    item = dynalite_dynamodb.get_item(
+    item = dynalite.client.get_item(
         TableName=TABLE_NAME, Key={"pk": {"S": key.pk}, "sk": {"S": key.profile_sk}}, ConsistentRead=True
     )["Item"]
     assert item["passcodeFailures"] == {"N": str(MAX_FAILURES)}, "the round is full: recaps are locked"

@@ -66,11 +66,9 @@ class ThrottleFirstAttempt:
 
 
 @pytest.fixture
-def throttle(handler: Any) -> Iterator[Callable[[], ThrottleFirstAttempt]]:
+def throttle(store: CheckInStore) -> Iterator[Callable[[], ThrottleFirstAttempt]]:
     """Start throttling the first attempt of every call (until the test ends)."""
-    from therapy_checkin.turn import default_store
-
-    events = default_store()._client.meta.events
+    events = store.connect().meta.events
     installed: list[ThrottleFirstAttempt] = []
 
     def start() -> ThrottleFirstAttempt:

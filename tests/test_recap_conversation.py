@@ -22,7 +22,7 @@ from therapy_checkin.alexa_api import API_TIMEOUT_SECONDS
 from therapy_checkin.domain.recap import RECAP_WORD_BUDGET, word_count
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.speech import speech_for
-from therapy_checkin.storage import UserKey
+from therapy_checkin.storage import CheckInStore, UserKey
 
 Talk = Callable[..., Conversation]
 SPEECH = speech_for("en-US")
@@ -334,9 +334,7 @@ def test_time_zone_is_fetched_once_then_kept_for_a_month(talk: Talk, dynamodb: A
 
 
 @pytest.fixture
-def read_sizes(dynamodb: Any) -> Iterator[dict[str, list[int]]]:
-    from therapy_checkin.turn import default_store
-
+def read_sizes(store: CheckInStore) -> Iterator[dict[str, list[int]]]:
     seen: dict[str, list[int]] = {"Query": [], "Scan": []}
 
     def after_query(parsed: dict[str, Any], **_: Any) -> None:
@@ -345,7 +343,7 @@ def read_sizes(dynamodb: Any) -> Iterator[dict[str, list[int]]]:
     def before_scan(**_: Any) -> None:
         seen["Scan"].append(1)
 
-    events = default_store()._client.meta.events
+    events = store.connect().meta.events
     events.register("after-call.dynamodb.Query", after_query)
     events.register("before-call.dynamodb.Scan", before_scan)
     yield seen

@@ -18,7 +18,7 @@ import pytest
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
-from tests.conftest import MONDAY_NOON, TABLE_NAME, empty_table, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, Handler, empty_table, skill_on, table_items
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -152,20 +152,17 @@ def test_an_unlock_never_comes_from_a_voice_without_a_passcode_nor_carries_to_an
 
 
 def test_answers_waiting_for_the_table_land_only_in_the_scope_that_gave_them(
-    talk: Talk, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+    talk: Talk, handler: Handler, dynamodb: Any
 ) -> None:
-    from therapy_checkin import turn
     from therapy_checkin.storage import CheckInStore
 
     alex = checked_in(voice(talk, ALEX), 4)
-    working = turn.default_store()
-    broken = CheckInStore("no-such-table", dynamodb)
-    monkeypatch.setattr(turn, "default_store", lambda: broken)
+    alex.handler = skill_on(CheckInStore("no-such-table", dynamodb))
     kept = alex.rate(2)
     assert kept.speech.startswith("I couldn't save that just now")
     assert alex.attributes["pending"], "the answer waits in the session"
 
-    monkeypatch.setattr(turn, "default_store", lambda: working)
+    alex.handler = handler
     speaks(alex, SAM).intent(intents.HELP)
     assert ratings_of(dynamodb, ALEX) == {"connection": 4, "perspective": 2}, "Alex's answer landed in Alex's scope"
     assert ratings_of(dynamodb, SAM) == {}, "and nowhere else"

@@ -14,18 +14,23 @@ from typing import Any
 import pytest
 
 from therapy_checkin import snapshot
-from therapy_checkin.turn import default_store
+from therapy_checkin.storage import CheckInStore
+
+
+def connected(store: CheckInStore) -> bool:
+    """Whether the store has built its client (it builds it on its first call, or when primed)."""
+    return store._connection._built is not None
 
 
 def test_priming_builds_the_client_and_calls_no_aws_service(dynamodb: Any) -> None:
     calls: list[str] = []
-    default_store.cache_clear()
-    snapshot.prime()
-    store = default_store()
-    assert default_store.cache_info().currsize == 1, "the client is built before the snapshot"
-    client = store._client._client  # type: ignore[attr-defined]  # the boto client under the outage wrapper
+    store = CheckInStore("therapy-checkin-test")
+    assert not connected(store), "a new store has no client until it is used"
+    snapshot.prime(store)
+    assert connected(store), "the client is built before the snapshot"
+    client = store.connect()
     client.meta.events.register("before-call.*", lambda model, **_: calls.append(model.name))
-    snapshot.prime()  # again, as a restored version would never do, to see that priming itself calls nothing
+    snapshot.prime(store)  # again, as a restored version would never do, to see that priming itself calls nothing
     assert calls == []
 
 
@@ -36,10 +41,13 @@ def test_priming_is_registered_as_a_before_snapshot_hook_when_the_runtime_offers
     runtime_library = types.ModuleType("snapshot_restore_py")
     runtime_library.register_before_snapshot = registered.append  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime_library)
-    assert snapshot.register_priming() is True
-    assert registered == [snapshot.prime]
+    store = CheckInStore("therapy-checkin-test")
+    assert snapshot.register_priming(store) is True
+    [hook] = registered
+    hook()  # what Lambda does before the snapshot
+    assert connected(store), "the hook primed the store it was registered for"
 
 
 def test_without_the_runtime_library_nothing_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", None)  # an import of it raises ImportError
-    assert snapshot.register_priming() is False
+    assert snapshot.register_priming(CheckInStore("therapy-checkin-test")) is False

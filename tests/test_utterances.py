@@ -9,7 +9,6 @@ clients send as words but Alexa sends as digits, are checked here too.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,13 +29,13 @@ from devtools.nlu import (
     understanding,
     words_to_number,
 )
-from tests.conftest import MONDAY_NOON, checking_ssml, empty_table
+from tests.conftest import MONDAY_NOON, TABLE_NAME, empty_table, skill_on
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import week_of
 from therapy_checkin.session import Mode, SessionState
-from therapy_checkin.storage import UserKey
+from therapy_checkin.storage import CheckInStore, UserKey
 
 LOCALES = available_locales()
 DEFAULT_LOCALE = "en-US"
@@ -265,10 +264,9 @@ class Answering:
 def answering(moto_dynamodb: Any) -> Iterator[Answering]:
     """The real handler on the run's moto table for the whole module, with the error handler's log and every
     metric recorded."""
-    from therapy_checkin.handler import lambda_handler
     from therapy_checkin.handlers import errors
     from therapy_checkin.observability import metrics
-    from therapy_checkin.turn import default_store
+    from therapy_checkin.storage import build_client
 
     observed = Observed([], [])
     original_add_metric = metrics.add_metric
@@ -281,12 +279,9 @@ def answering(moto_dynamodb: Any) -> Iterator[Answering]:
         original_add_metric(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
-        default_store.cache_clear()
         patch.setattr(errors, "log_safely", log_safely)
         patch.setattr(metrics, "add_metric", add_metric)
-        yield Answering(checking_ssml(lambda_handler), observed)
-        default_store.cache_clear()
+        yield Answering(skill_on(CheckInStore(TABLE_NAME, build_client())), observed)
         empty_table(moto_dynamodb)
 
 

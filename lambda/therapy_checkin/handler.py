@@ -6,7 +6,8 @@ fallback, which accepts any intent, comes last.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
@@ -80,12 +81,17 @@ from therapy_checkin.interceptors import (
 )
 from therapy_checkin.observability import count, logger, metrics
 from therapy_checkin.snapshot import register_priming
+from therapy_checkin.storage import CheckInStore
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
-def build_skill_handler() -> Any:
+LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], dict[str, Any]]
+
+
+def build_skill_handler(store: CheckInStore) -> LambdaHandler:
+    """The ASK SDK skill, every turn of which reads and writes through ``store``."""
     builder = CustomSkillBuilder(api_client=TimedApiClient())
     builder.skill_id = settings().skill_id  # type: ignore[assignment]  # the SDK annotates it as None
     for handler in (
@@ -135,7 +141,7 @@ def build_skill_handler() -> Any:
         UnknownRequestHandler(),
     ):
         builder.add_request_handler(handler)
-    builder.add_global_request_interceptor(TurnInterceptor())
+    builder.add_global_request_interceptor(TurnInterceptor(store))
     builder.add_global_request_interceptor(PendingWritesInterceptor())
     builder.add_global_response_interceptor(ProfileInterceptor())
     builder.add_global_response_interceptor(SessionStateInterceptor())
@@ -143,39 +149,47 @@ def build_skill_handler() -> Any:
     builder.add_exception_handler(SkillEventErrorHandler())
     # The gate before past answers (therapy_checkin.gate) stayed shut: the passcode question instead.
     builder.add_exception_handler(PasscodeGateHandler())
-    builder.add_exception_handler(ErrorHandler())
-    return builder.lambda_handler()
+    builder.add_exception_handler(ErrorHandler(store))
+    return cast(LambdaHandler, builder.lambda_handler())
 
 
-_skill = build_skill_handler()
-register_priming()  # SnapStart only: build the client and load the SDK before the snapshot
+def build_lambda_handler(store: CheckInStore) -> LambdaHandler:
+    """The function Lambda calls, over a skill that uses ``store``: tests and local tools pass their own."""
+    skill = build_skill_handler(store)
+
+    @logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        """Alexa calls this once per request. The response is a plain dict for Lambda to return."""
+        expected = settings().skill_id
+        if expected is not None and not is_for_this_skill(event, expected):
+            logger.warning("Request refused: not for this skill")
+            raise RequestRefused("Skill ID Verification failed")
+        if not has_user(event):
+            # Nobody's data may be keyed to a shared stand-in: answer calmly and store nothing.
+            logger.warning("Request refused: no user ID")
+            return crisis_reply_for_event(event) or UNREADABLE_REQUEST_RESPONSE
+        # The SDK's model drops a skill event's body: keep its persistence status for the SkillDisabled handler.
+        status = persistence_status.set(persistence_status_of(event))
+        try:
+            result: dict[str, Any] = skill(event, context)
+        except SkillEventFailed:
+            raise  # not acknowledged, so Alexa sends the event again
+        except Exception as error:  # noqa: BLE001 - an envelope the SDK cannot read still gets a calm answer
+            log_safely("Request could not be read", error)
+            count("Errors")
+            return crisis_reply_for_event(event) or UNREADABLE_REQUEST_RESPONSE
+        finally:
+            persistence_status.reset(status)
+        return result
+
+    return lambda_handler
 
 
-@logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Alexa calls this once per request. The response is a plain dict for Lambda to return."""
-    expected = settings().skill_id
-    if expected is not None and not is_for_this_skill(event, expected):
-        logger.warning("Request refused: not for this skill")
-        raise RequestRefused("Skill ID Verification failed")
-    if not has_user(event):
-        # Nobody's data may be keyed to a shared stand-in: answer calmly and store nothing.
-        logger.warning("Request refused: no user ID")
-        return crisis_reply_for_event(event) or UNREADABLE_REQUEST_RESPONSE
-    # The SDK's model drops a skill event's body: keep its persistence status for the SkillDisabled handler.
-    status = persistence_status.set(persistence_status_of(event))
-    try:
-        result: dict[str, Any] = _skill(event, context)
-    except SkillEventFailed:
-        raise  # not acknowledged, so Alexa sends the event again
-    except Exception as error:  # noqa: BLE001 - an envelope the SDK cannot read still gets a calm answer
-        log_safely("Request could not be read", error)
-        count("Errors")
-        return crisis_reply_for_event(event) or UNREADABLE_REQUEST_RESPONSE
-    finally:
-        persistence_status.reset(status)
-    return result
+process_store = CheckInStore(settings().table_name)
+"""The process's one store. It builds its DynamoDB client on its first call, or before a SnapStart snapshot."""
+lambda_handler = build_lambda_handler(process_store)
+register_priming(process_store)  # SnapStart only: build the client and load the SDK before the snapshot
 
 
 class RequestRefused(Exception):

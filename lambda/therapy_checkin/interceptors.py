@@ -12,16 +12,19 @@ from ask_sdk_model import Response
 from therapy_checkin import intents
 from therapy_checkin.observability import logger
 from therapy_checkin.saving import flush_pending
-from therapy_checkin.storage import StorageUnavailable, begin_turn
-from therapy_checkin.turn import turn_of
+from therapy_checkin.storage import CheckInStore, StorageUnavailable, begin_turn
+from therapy_checkin.turn import start_turn, turn_of
 
 
 class TurnInterceptor(AbstractRequestInterceptor):
     """Reads who, when, where and the session state once, and logs the request without any content."""
 
+    def __init__(self, store: CheckInStore) -> None:
+        self.store = store
+
     def process(self, handler_input: HandlerInput) -> None:
         begin_turn()
-        turn = turn_of(handler_input)
+        turn = start_turn(handler_input, self.store)
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None
         # No log line carries anything that stands for the user, so nothing in the logs ties one request to

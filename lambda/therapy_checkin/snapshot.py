@@ -7,8 +7,8 @@ hook is registered but never runs.
 
 :func:`prime` does what the first request would otherwise do first:
 
-- builds the DynamoDB client (:func:`therapy_checkin.turn.default_store`): botocore's imports and its endpoint
-  and service-model files, the largest part of a cold first answer after the imports;
+- builds the store's DynamoDB client (:meth:`therapy_checkin.storage.CheckInStore.connect`): botocore's
+  imports and its endpoint and service-model files, the largest part of a cold first answer after the imports;
 - imports the modules only some turns need (the time-zone lookup and its HTTP opener), and deserialises a
   sample request envelope, which imports the ASK SDK model classes a request names.
 
@@ -25,9 +25,14 @@ moment of the call, while a request is handled), never from state created during
 
 from __future__ import annotations
 
+import functools
 import json
+from typing import TYPE_CHECKING
 
 from therapy_checkin import intents
+
+if TYPE_CHECKING:
+    from therapy_checkin.storage import CheckInStore
 
 SAMPLE_ENVELOPE = {
     "version": "1.0",
@@ -57,25 +62,25 @@ SAMPLE_ENVELOPE = {
 """A request as Alexa sends it, with made-up IDs. Deserialised only, never handled: nothing is read or stored."""
 
 
-def prime() -> None:
+def prime(store: CheckInStore) -> None:
     """Everything a first request would do before its first DynamoDB call, minus any call."""
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
     from therapy_checkin import alexa_api, time_zones  # noqa: F401 - imported for the snapshot
-    from therapy_checkin.turn import default_store
 
-    default_store()
+    store.connect()
     alexa_api._opener()
     DefaultSerializer().deserialize(json.dumps(SAMPLE_ENVELOPE), RequestEnvelope)
 
 
-def register_priming() -> bool:
-    """Ask Lambda to run :func:`prime` before it takes a snapshot. ``snapshot_restore_py`` comes with Lambda's
-    Python runtimes (3.12 and later); elsewhere (tests, local tools) there is no snapshot, and nothing to do."""
+def register_priming(store: CheckInStore) -> bool:
+    """Ask Lambda to run :func:`prime` for ``store`` before it takes a snapshot. ``snapshot_restore_py`` comes
+    with Lambda's Python runtimes (3.12 and later); elsewhere (tests, local tools) there is no snapshot, and
+    nothing to do."""
     try:
         from snapshot_restore_py import register_before_snapshot  # type: ignore[import-not-found]
     except ImportError:
         return False
-    register_before_snapshot(prime)
+    register_before_snapshot(functools.partial(prime, store))
     return True

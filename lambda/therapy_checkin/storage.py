@@ -69,13 +69,14 @@ no answer is written once less than 2.5 s of the function's time is left (see :m
 so even with the table down or throttling the answer comes inside the function's 7 s and Alexa's 8 s."""
 
 
-def build_client() -> DynamoDBClient:
+def build_client(endpoint_url: str | None = None) -> DynamoDBClient:
     """A DynamoDB client with the bounds above, from botocore itself.
 
-    Not ``boto3.client``: importing boto3 imports s3transfer, about 100 ms of every cold start for S3 code this
-    skill never runs, and boto3 adds nothing to a DynamoDB client. Region, credentials and an endpoint override
-    (``AWS_ENDPOINT_URL_DYNAMODB``) come from the environment, as with boto3. Creating the client reads only
-    files in the bundle and the runtime: no network call.
+    Not ``boto3.client``: boto3 adds nothing to a DynamoDB client, and its import (s3transfer, the resource
+    layer) costs 10 to 15 ms of every cold start beyond botocore's, measured here. Region, credentials and an
+    endpoint override (``AWS_ENDPOINT_URL_DYNAMODB``) come from the environment, as with boto3; local tools and
+    tests may name the endpoint instead. Creating the client reads only files in the bundle and the runtime: no
+    network call.
     """
     from botocore.config import Config
 
@@ -84,7 +85,8 @@ def build_client() -> DynamoDBClient:
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
-    return cast("DynamoDBClient", _botocore_session().create_client("dynamodb", config=config))
+    client = _botocore_session().create_client("dynamodb", endpoint_url=endpoint_url, config=config)
+    return cast("DynamoDBClient", client)
 
 
 @functools.cache
@@ -129,13 +131,22 @@ class _OutageAwareClient:
 
     A failed condition check passes through unchanged: it is an answer from the table, not an outage.
     Wrapping the client, rather than each method, means a new storage method cannot forget it.
+
+    Without a client given, it builds one (:func:`build_client`) when first used, so a turn that never touches
+    the table, such as a crisis answer on a cold start, never waits for botocore.
     """
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(self, client: Any | None) -> None:
+        self._built = client
+
+    def connect(self) -> Any:
+        """The client underneath, built now if it was not given."""
+        if self._built is None:
+            self._built = build_client()
+        return self._built
 
     def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._client, name)
+        attribute = getattr(self.connect(), name)
         if name.startswith("_") or name in ("exceptions", "meta") or not callable(attribute):
             return attribute
 
@@ -446,11 +457,21 @@ def _passcode_item(passcode: PasscodeHash) -> dict[str, Any]:
 
 class CheckInStore:
     """Reads and writes one table. Construct once per process; each method is one DynamoDB call, except the
-    deletions, which page through a user's keys."""
+    deletions, which page through a user's keys.
 
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+    ``client`` is for tests and tools that bring their own; without it, the store builds its client
+    (:func:`build_client`) on its first call, so constructing a store costs nothing at import.
+    """
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self._table = table_name
-        self._client = cast("DynamoDBClient", _OutageAwareClient(client))
+        self._connection = _OutageAwareClient(client)
+        self._client = cast("DynamoDBClient", self._connection)
+
+    def connect(self) -> DynamoDBClient:
+        """The DynamoDB client, built now if it was not yet: SnapStart priming builds it before the snapshot,
+        and tests hook into its events."""
+        return cast("DynamoDBClient", self._connection.connect())
 
     def load_history(self, user: UserKey, weeks: int) -> History:
         """The profile and up to ``weeks`` newest check-ins, in one Query over this user's key range."""

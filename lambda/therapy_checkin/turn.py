@@ -9,30 +9,22 @@ runs. The table is read at most once per turn, when a handler first asks for :me
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
 from therapy_checkin import time_zones
-from therapy_checkin.config import settings
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.recap import first_answer_streak
 from therapy_checkin.domain.weeks import parse_timestamp, week_of
 from therapy_checkin.session import SessionState
 from therapy_checkin.speech import Speech, speech_for
-from therapy_checkin.storage import CheckInStore, History, UserKey, build_client, passcode_guard
+from therapy_checkin.storage import CheckInStore, History, UserKey, passcode_guard
 
 HISTORY_WEEKS = 9
 """Weeks read at launch: this week and the eight before it, enough for a recap and an eight-week trend."""
 
 TURN_KEY = "turn"
-
-
-@cache
-def default_store() -> CheckInStore:
-    """The process-wide store, created on first use so that import stays cheap."""
-    return CheckInStore(settings().table_name, build_client())
 
 
 class NoUser(Exception):
@@ -51,9 +43,11 @@ def user_of(envelope: Any) -> UserKey:
 
 
 class Turn:
-    def __init__(self, handler_input: HandlerInput) -> None:
+    def __init__(self, handler_input: HandlerInput, store: CheckInStore) -> None:
         envelope = handler_input.request_envelope
         self.handler_input = handler_input
+        self.store = store
+        """The skill's store (see ``build_skill_handler``): it builds its client on the first call."""
         self.request = envelope.request
         self.now: datetime = parse_timestamp(getattr(self.request, "timestamp", None))
         self.speech: Speech = speech_for(getattr(self.request, "locale", None))
@@ -63,10 +57,6 @@ class Turn:
         self._history: History | None = None
         self.time_zone_to_store: str | None = None
         """A time zone Alexa told this turn, not yet on the profile."""
-
-    @property
-    def store(self) -> CheckInStore:
-        return default_store()
 
     def history(self) -> History:
         """The profile and recent weeks, read once per turn and only when a handler asks."""
@@ -134,9 +124,16 @@ class Turn:
         return self.state.answers
 
 
+def start_turn(handler_input: HandlerInput, store: CheckInStore) -> Turn:
+    """A turn from the state the request brought, made this request's turn (see :func:`turn_of`)."""
+    turn = Turn(handler_input, store)
+    handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
+    return turn
+
+
 def turn_of(handler_input: HandlerInput) -> Turn:
+    """This request's turn, started by the first request interceptor before any handler runs."""
     turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
     if not isinstance(turn, Turn):
-        turn = Turn(handler_input)
-        handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
+        raise LookupError("No turn: the request interceptors did not run")
     return turn

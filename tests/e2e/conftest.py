@@ -11,7 +11,7 @@ import pytest
 
 from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.http_server import serve
-from tests.conftest import MONDAY_NOON
+from tests.conftest import MONDAY_NOON, Dynalite
 from tests.e2e.client import VirtualAlexaClient
 
 FIXED_TIMESTAMP = MONDAY_NOON.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -28,12 +28,12 @@ class LocalSkill:
 
 
 @pytest.fixture(scope="module")
-def local_skill(dynalite_dynamodb: Any, alexa_api_server: FakeAlexaApi) -> Iterator[LocalSkill]:
-    from therapy_checkin.handler import lambda_handler
+def local_skill(dynalite: Dynalite, alexa_api_server: FakeAlexaApi) -> Iterator[LocalSkill]:
+    from therapy_checkin.handler import build_lambda_handler
 
-    http, url = serve(handler=lambda_handler)
+    http, url = serve(handler=build_lambda_handler(dynalite.store))
     try:
-        yield LocalSkill(url, dynalite_dynamodb, alexa_api_server.url)
+        yield LocalSkill(url, dynalite.client, alexa_api_server.url)
     finally:
         http.shutdown()
         http.server_close()

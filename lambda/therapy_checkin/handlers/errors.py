@@ -13,8 +13,8 @@ from ask_sdk_model import Response
 from therapy_checkin.handlers.replies import current_question
 from therapy_checkin.observability import count, logger
 from therapy_checkin.speech.ssml import speakable
-from therapy_checkin.storage import StorageUnavailable
-from therapy_checkin.turn import TURN_KEY, Turn
+from therapy_checkin.storage import CheckInStore, StorageUnavailable
+from therapy_checkin.turn import start_turn
 
 
 def log_safely(message: str, error: BaseException) -> None:
@@ -30,6 +30,9 @@ def log_safely(message: str, error: BaseException) -> None:
 
 
 class ErrorHandler(AbstractExceptionHandler):
+    def __init__(self, store: CheckInStore) -> None:
+        self.store = store
+
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
@@ -44,7 +47,7 @@ class ErrorHandler(AbstractExceptionHandler):
         # Start again from the state the request arrived with: whatever the failed handler changed is dropped.
         handler_input.response_builder = ResponseFactory()
         try:
-            turn = Turn(handler_input)
+            turn = start_turn(handler_input, self.store)
         except Exception as error:  # noqa: BLE001 - a request too broken to read still gets an answer
             log_safely("Request unreadable", error)
             return (
@@ -54,7 +57,6 @@ class ErrorHandler(AbstractExceptionHandler):
                 .set_should_end_session(True)
                 .response
             )
-        handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
         session = handler_input.request_envelope.session
         if session is None or is_request_type("SessionEndedRequest")(handler_input):
             return handler_input.response_builder.response

@@ -33,7 +33,7 @@ from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
 from therapy_checkin.session import DETOURS, PASSCODE_MODES, Mode, PasscodeDraft, PendingRecap, RecapRequest
 from therapy_checkin.storage import PasscodeGuard
-from therapy_checkin.turn import TURN_KEY, Turn, turn_of
+from therapy_checkin.turn import Turn, start_turn, turn_of
 
 
 def _heard_code(handler_input: HandlerInput) -> str | None:
@@ -156,9 +156,8 @@ class PasscodeGateHandler(AbstractExceptionHandler):
 def _fresh_turn(handler_input: HandlerInput) -> Turn:
     """A turn with the state the request brought, keeping what this request already read and stored."""
     earlier = turn_of(handler_input)
-    turn = Turn(handler_input)
+    turn = start_turn(handler_input, earlier.store)
     turn.adopt_reads(earlier)
-    handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
     handler_input.response_builder = ResponseFactory()
     return turn
 
