@@ -93,9 +93,22 @@ def build_client(endpoint_url: str | None = None) -> DynamoDBClient:
 def _botocore_session() -> Any:
     """One botocore session per process: a second client from it skips reloading the service model (about 10 ms
     against 90 ms or more), which matters wherever clients are built more than once, such as the tests."""
+    from botocore.loaders import Loader
     from botocore.session import get_session
 
-    return get_session()
+    class DynamoDBModels(Loader):
+        """botocore's model loader, told that DynamoDB is the one service this process uses.
+
+        Before it loads a service's model, botocore lists every service it ships, to check the name: some 400
+        folders read, once for the model and once for its endpoint rules, about 17 ms of a cold start here.
+        """
+
+        def list_available_services(self, type_name: str) -> list[str]:
+            return ["dynamodb"]
+
+    session = get_session()
+    session.register_component("data_loader", DynamoDBModels())
+    return session
 
 
 class StorageUnavailable(Exception):
