@@ -447,6 +447,8 @@ class Understanding:
         for pattern in self._patterns:
             if not pattern.has_slots:
                 self._exact.setdefault(pattern.text, pattern.intent)
+        self._slotted = [(pattern, pattern.literal_count) for pattern in self._patterns if pattern.has_slots]
+        """Samples with slots, with their count of fixed words: worked out once, not on every utterance."""
         self._built_in: dict[str, str] = {}
         for intent in model.intents:
             for phrase in BUILT_IN_PHRASES.get(intent.name, ()):
@@ -497,15 +499,13 @@ class Understanding:
 
     def _match_slots(self, words: list[str]) -> Resolution | None:
         best: tuple[tuple[int, int, int, int], Resolution] | None = None
-        for pattern in self._patterns:
-            if not pattern.has_slots:
-                continue
+        for pattern, literal_count in self._slotted:
             for assigned in _assignments(pattern.tokens, words):
-                filled = self._fill(pattern.intent, assigned, anchored=pattern.literal_count > 0)
+                filled = self._fill(pattern.intent, assigned, anchored=literal_count > 0)
                 if filled is None:
                     continue
                 slots, tier, specificity = filled
-                rank = (tier.value, -pattern.literal_count, -specificity, pattern.order)
+                rank = (tier.value, -literal_count, -specificity, pattern.order)
                 if best is None or rank < best[0]:
                     best = (rank, Resolution(Kind.INTENT, pattern.intent, slots, tier=tier))
         return best[1] if best else None

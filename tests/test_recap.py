@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from therapy_checkin.chart import DOCUMENT_PATH, chart_datasource, chart_document
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.recap import (
@@ -525,7 +526,7 @@ def histories(draw: st.DrawFn) -> tuple[WeekAnswers, list[WeekAnswers], bool, in
     return this, earlier, draw(st.booleans()), budget
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(histories())
 def test_any_recap_is_short_kind_and_true_to_the_data(
     history: tuple[WeekAnswers, list[WeekAnswers], bool, int],
@@ -564,7 +565,7 @@ def _measure(kind: str, text: str) -> None:
         LONGEST[kind] = (word_count(text), text)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(histories(), st.booleans())
 def test_every_end_of_check_in_turn_is_at_most_45_words(
     history: tuple[WeekAnswers, list[WeekAnswers], bool, int], unsaved: bool
@@ -584,7 +585,7 @@ def test_every_end_of_check_in_turn_is_at_most_45_words(
         assert word_count(f"{rest.text} {question}") <= RECAP_WORD_BUDGET
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(histories())
 def test_every_standalone_recap_turn_is_at_most_45_words(
     history: tuple[WeekAnswers, list[WeekAnswers], bool, int],

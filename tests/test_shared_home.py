@@ -18,14 +18,24 @@ import pytest
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
-from tests.conftest import MONDAY_NOON, TABLE_NAME, Handler, empty_table, skill_on, table_items
+from devtools.fake_alexa_api import FakeAlexaApi
+from tests.conftest import (
+    MONDAY_NOON,
+    TABLE_NAME,
+    FaultInjector,
+    Handler,
+    empty_table,
+    skill_on,
+    table_items,
+    talking,
+)
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import DETOURS, Mode, SessionState
 from therapy_checkin.speech import speech_for
 from therapy_checkin.speech.catalogue import Plural
-from therapy_checkin.storage import UserKey
+from therapy_checkin.storage import CheckInStore, UserKey, build_client
 
 Talk = Callable[..., Conversation]
 
@@ -154,8 +164,6 @@ def test_an_unlock_never_comes_from_a_voice_without_a_passcode_nor_carries_to_an
 def test_answers_waiting_for_the_table_land_only_in_the_scope_that_gave_them(
     talk: Talk, handler: Handler, dynamodb: Any
 ) -> None:
-    from therapy_checkin.storage import CheckInStore
-
     alex = checked_in(voice(talk, ALEX), 4)
     alex.handler = skill_on(CheckInStore("no-such-table", dynamodb))
     kept = alex.rate(2)
@@ -204,19 +212,41 @@ def first_voices_state(person: str | None, mode: Mode) -> dict[str, Any]:
     return state.to_attributes()
 
 
-def seeded(talk: Talk, person: str | None) -> None:
+@pytest.fixture(scope="module")
+def seeded_weeks(moto_dynamodb: Any, alexa_api_server: FakeAlexaApi) -> dict[str | None, list[dict[str, Any]]]:
+    """Each first voice's stored items after a real check-in of its own last week (only fives), made once per
+    module through the handler and copied back into the table by :func:`seeded` for every test."""
+    talk = talking(skill_on(CheckInStore(TABLE_NAME, build_client())))
+    stored: dict[str | None, list[dict[str, Any]]] = {}
+    for person in {first for first, _ in SPEAKER_CHANGES}:
+        conversation = voice(talk, person)
+        conversation.now = MONDAY_NOON - timedelta(weeks=1)
+        checked_in(conversation, *([5] * 12))
+        prefix = scope_of(person) + "#"
+        stored[person] = [
+            item for item in moto_dynamodb.scan(TableName=TABLE_NAME)["Items"] if item["sk"]["S"].startswith(prefix)
+        ]
+    empty_table(moto_dynamodb)
+    return stored
+
+
+def seeded(dynamodb: Any, seeded_weeks: dict[str | None, list[dict[str, Any]]], person: str | None) -> None:
     """Each voice with a stored week of its own: the first voice's check-in holds only fives."""
-    conversation = voice(talk, person)
-    conversation.now = MONDAY_NOON - timedelta(weeks=1)
-    checked_in(conversation, *([5] * 12))
+    for item in seeded_weeks[person]:
+        dynamodb.put_item(TableName=TABLE_NAME, Item=item)
 
 
 @pytest.mark.parametrize(("first", "second"), SPEAKER_CHANGES)
 @pytest.mark.parametrize("mode", list(Mode))
 def test_another_voice_mid_session_starts_afresh_in_every_mode(
-    talk: Talk, dynamodb: Any, first: str | None, second: str | None, mode: Mode
+    talk: Talk,
+    dynamodb: Any,
+    seeded_weeks: dict[str | None, list[dict[str, Any]]],
+    first: str | None,
+    second: str | None,
+    mode: Mode,
 ) -> None:
-    seeded(talk, first)
+    seeded(dynamodb, seeded_weeks, first)
     first_items = items_of(dynamodb, first)
     spoken_sign = speech_for("en-US").sign(SIGN_IDS[FIRST_VOICE_SIGN]).name
     for name, slots in ANSWERS:
@@ -230,8 +260,9 @@ def test_another_voice_mid_session_starts_afresh_in_every_mode(
         assert "five" not in without_scale, f"{name}: the first voice's fives were spoken: {heard}"
         assert not [fragment for fragment in disclosing_fragments() if fragment in heard], (name, heard)
         assert reply.attributes.get("owner") in (None, UserKey.from_ids(ACCOUNT, second).session_owner)
-        assert items_of(dynamodb, first) == first_items, f"{name} changed the first voice's data"
-        assert all("#CHECKIN#2026-W48" not in item["sk"] for item in items_of(dynamodb, second)), name
+    # Read once, after every answer: what any of them wrote would still be there.
+    assert items_of(dynamodb, first) == first_items, "an answer changed the first voice's data"
+    assert all("#CHECKIN#2026-W48" not in item["sk"] for item in items_of(dynamodb, second))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -282,8 +313,11 @@ def every_request() -> Iterator[tuple[str, dict[str, Any]]]:
     yield intents.CHANGE_ANSWER, sign_slot("boundaries")
 
 
+WRITES = frozenset({"UpdateItem", "PutItem", "DeleteItem", "BatchWriteItem"})
+
+
 def test_the_gate_stands_before_every_past_answer_in_every_mode(
-    talk: Talk, dynamodb: Any, protected_history: Device
+    talk: Talk, dynamodb: Any, protected_history: Device, faults: FaultInjector
 ) -> None:
     fragments = disclosing_fragments()
     stored = dynamodb.scan(TableName=TABLE_NAME)["Items"]
@@ -299,6 +333,7 @@ def test_the_gate_stands_before_every_past_answer_in_every_mode(
             conversation.attributes = SessionState(
                 owner=owner, mode=mode, index=3, answers=answers, return_mode=Mode.RATING if mode in DETOURS else None
             ).to_attributes()
+            calls_before = len(faults.calls)
             reply: Reply = conversation.intent(name, **slots)
             heard = " ".join((reply.speech, reply.reprompt))
             assert not [fragment for fragment in fragments if fragment in heard], (mode, name, heard)
@@ -306,9 +341,9 @@ def test_the_gate_stands_before_every_past_answer_in_every_mode(
             assert not RATING_ON_CARD.search(card_text), (mode, name, card_text)
             assert not reply.directives, (mode, name, "no chart")
             checked += 1
-            if dynamodb.scan(TableName=TABLE_NAME)["Items"] != stored:
+            if WRITES.intersection(faults.calls[calls_before:]):
                 # The request changed the household's data (a deletion confirmed, a passcode removed with the
-                # passcode): put it back, so every request meets the same protected history.
+                # passcode, a try counted): put it back, so every request meets the same protected history.
                 empty_table(dynamodb)
                 for item in stored:
                     dynamodb.put_item(TableName=TABLE_NAME, Item=item)

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
 from devtools.conversation import Conversation, Reply
-from tests.conftest import VOICE_FIGURES
+from devtools.fake_alexa_api import FakeAlexaApi
+from tests.conftest import TABLE_NAME, VOICE_FIGURES, empty_table, skill_on, talking
 from therapy_checkin.domain.signs import SIGN_COUNT
+from therapy_checkin.storage import CheckInStore, build_client
 
 Talk = Callable[..., Conversation]
 
@@ -60,9 +63,10 @@ def check_in(conversation: Conversation, ratings: list[int]) -> Week:
     return Week(turns)
 
 
-@pytest.fixture
-def four_weeks(talk: Talk, dynamodb: object) -> list[Week]:
-    conversation = talk()
+@pytest.fixture(scope="module")
+def four_weeks(moto_dynamodb: Any, alexa_api_server: FakeAlexaApi) -> Iterator[list[Week]]:
+    """Four weekly check-ins of one new user through the handler, heard once and read by every test here."""
+    conversation = talking(skill_on(CheckInStore(TABLE_NAME, build_client())))()
     weeks = []
     for number, ratings in enumerate(RATINGS):
         if number:
@@ -72,7 +76,8 @@ def four_weeks(talk: Talk, dynamodb: object) -> list[Week]:
             week.after.append(conversation.intent("AMAZON.NoIntent"))  # no weekly reminder, thanks
         assert (week.after or week.turns)[-1].ends_session
         weeks.append(week)
-    return weeks
+    yield weeks
+    empty_table(moto_dynamodb)
 
 
 def acknowledgement(turn: Reply) -> str:
