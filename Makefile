@@ -17,13 +17,17 @@ ARGS ?=
 
 export SAM_CLI_TELEMETRY := 0
 export PIP_NO_INPUT := 1
+# Bytecode is cached (in the ignored __pycache__ folders) even where the shell asks Python not to: every pytest
+# worker and every subprocess the tests start would otherwise compile the same modules again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench build models setup lint typecheck template-lint pytest clean
+.PHONY: help demo test quick bench build models setup lint typecheck template-lint pytest clean
 
 help:
 	@echo "make demo    talk to the skill on this machine (options: make demo ARGS='--date 2026-12-07')"
 	@echo "make test    ruff, mypy, cfn-lint and the whole pytest suite"
+	@echo "make quick   the tests that need no Node and sweep nothing, while you work (after one make test)"
 	@echo "make bench   cold start beside a minimal skill, turn CPU, bundle size, memory and cost, measured here"
 	@echo "make build   the deployable bundle with bytecode (needs python3.13 on PATH)"
 	@echo "make models  generate the interaction models from interaction-model/ (after editing the source)"
@@ -52,6 +56,10 @@ test: setup
 	$(MAKE) --no-print-directory lint typecheck template-lint pytest; \
 	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s of checks"; exit $$status
 
+# The loop while you work: no Node packages, no sweeps, no end-to-end runs, property tests at a tenth.
+quick: $(VENV_STAMP)
+	$(VENV)/bin/pytest -n auto -m "not slow and not e2e and not node" $(PYTEST_ARGS)
+
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -77,8 +85,9 @@ models: $(VENV_STAMP) $(NODE_STAMP)
 bench: build $(VENV_STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/checkin.py $(ARGS)
 
+# One worker per core (pytest-xdist), each test module kept in one worker so its servers start once.
 pytest: $(VENV_STAMP) $(NODE_STAMP) $(SAM_STAMP)
-	$(VENV)/bin/pytest --durations=10 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 clean:
 	rm -rf build .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -267,27 +267,50 @@ def logged(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], list[str
     logger.setLevel(previous)
 
 
-CRISIS_FIGURES: list[str] = []
-"""Recognition figures of the crisis family (tests/test_crisis_coverage.py), shown in the run's summary."""
+# Figures a run measures (recognition rates, word counts, calls, turn times), shown in its summary
+
+FIGURE = "figure"
+"""The ``user_properties`` name a figure travels under: test reports carry it to the process that prints the
+summary, the controller when pytest-xdist runs the tests in workers."""
+
+SECTIONS = {
+    "crisis": "crisis recognition (held-out phrasings)",
+    "voice": "voice budget (words of Alexa speech)",
+    "recap": "longest recap and trend turns (words)",
+    "calls": "DynamoDB calls per check-in",
+    "turn time": "worst-case turn times",
+}
+_figures: dict[str, list[str]] = {}
+
+Figures = Callable[[str, str], None]
+
+
+@pytest.fixture
+def figure(request: pytest.FixtureRequest) -> Figures:
+    """Record a line for a section of the run's summary (see :data:`SECTIONS`)."""
+
+    def record(section: str, line: str) -> None:
+        assert section in SECTIONS, section
+        request.node.user_properties.append((FIGURE, (section, line)))
+
+    return record
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == FIGURE and isinstance(value, tuple):
+            section, line = value
+            _figures.setdefault(str(section), []).append(str(line))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    if CRISIS_FIGURES:
-        terminalreporter.section("crisis recognition (held-out phrasings)")
-        for line in CRISIS_FIGURES:
-            terminalreporter.write_line(line)
-    _voice_summary(terminalreporter)
-
-
-VOICE_FIGURES: list[str] = []
-"""Word counts of whole check-ins (tests/test_voice_budget.py), shown in the run's summary."""
-
-
-def _voice_summary(terminalreporter: Any) -> None:
-    if VOICE_FIGURES:
-        terminalreporter.section("voice budget (words of Alexa speech)")
-        for line in VOICE_FIGURES:
-            terminalreporter.write_line(line)
+    for section, title in SECTIONS.items():
+        if section in _figures:
+            terminalreporter.section(title)
+            for line in sorted(_figures[section]):
+                terminalreporter.write_line(line)
 
 
 # DynamoDB failing on purpose, and every call the skill makes, counted

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from devtools.nlu import MODEL_DIR, available_locales, understanding
-from tests.conftest import CRISIS_FIGURES
+from tests.conftest import Figures
 from therapy_checkin import intents
 
 pytestmark = pytest.mark.node
@@ -73,17 +73,20 @@ def test_the_lists_are_big_enough_and_apart() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("resolver", RESOLVERS)
-def test_crisis_phrasings_are_recognised_and_everyday_phrases_are_not(resolver: str, locale: str) -> None:
+def test_crisis_phrasings_are_recognised_and_everyday_phrases_are_not(
+    resolver: str, locale: str, figure: Figures
+) -> None:
     found = resolved(resolver, locale)
     missed = [text for text in CRISIS if found[text].intent not in FAMILY]
     alarms = {text: found[text].intent for text in ORDINARY if found[text].intent in FAMILY}
     recall = 1 - len(missed) / len(CRISIS)
     launches = sum(found[text].launch for text in CRISIS)
-    CRISIS_FIGURES.append(
+    figure(
+        "crisis",
         f"{locale} {resolver}: recall {len(CRISIS) - len(missed)}/{len(CRISIS)} = {recall:.1%}, "
         f"false alarms {len(alarms)}/{len(ORDINARY)}"
         + (f", {launches} crisis phrasings virtual-alexa's client would send as a launch" if launches else "")
-        + (f"; missed: {'; '.join(missed)}" if missed else "")
+        + (f"; missed: {'; '.join(missed)}" if missed else ""),
     )
     assert alarms == {}
     assert recall >= MIN_RECALL, missed

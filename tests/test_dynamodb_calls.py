@@ -17,7 +17,7 @@ import pytest
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device
-from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector
+from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, Figures
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import previous_week, week_of
@@ -58,19 +58,19 @@ def seed_history(dynamodb: Any, device: Device, weeks: int) -> None:
 
 
 def test_a_first_ever_check_in_costs_one_query_and_an_update_per_answer(
-    talk: Talk, dynamodb: Any, faults: FaultInjector
+    talk: Talk, dynamodb: Any, faults: FaultInjector, figure: Figures
 ) -> None:
     check_in(talk())
     calls = Counter(faults.calls)
     assert calls["Query"] == 1
     assert calls["UpdateItem"] <= len(SIGN_IDS) + 1, "the twelve answers, and the first visit's profile"
     assert set(calls) == {"Query", "UpdateItem"}
-    print(f"\n[calls] first-ever check-in: {dict(calls)}")
+    figure("calls", f"first-ever check-in: {dict(calls)}")
 
 
 @pytest.mark.parametrize("weeks", [1, 52, 520])
 def test_a_returning_check_in_costs_the_same_whatever_the_history(
-    talk: Talk, dynamodb: Any, faults: FaultInjector, weeks: int
+    talk: Talk, dynamodb: Any, faults: FaultInjector, weeks: int, figure: Figures
 ) -> None:
     device = Device()
     seed_history(dynamodb, device, weeks)
@@ -86,4 +86,4 @@ def test_a_returning_check_in_costs_the_same_whatever_the_history(
     conversation.advance(weeks=1)
     check_in(conversation)
     assert dict(Counter(faults.calls)) == {"Query": 1, "UpdateItem": len(SIGN_IDS)}
-    print(f"\n[calls] returning check-in after {weeks} weeks of history: {dict(Counter(faults.calls))}")
+    figure("calls", f"returning check-in after {weeks:>3} weeks of history: {dict(Counter(faults.calls))}")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext
-from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, examples, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, Figures, examples, table_items
 from tests.test_reminders import offers_reminder
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import PendingWrite, SessionState
@@ -122,9 +122,8 @@ def timed(action: Callable[[], Reply]) -> tuple[Reply, float]:
     return reply, time.perf_counter() - start
 
 
-def report(capsys: pytest.CaptureFixture[str], label: str, seconds: float) -> None:
-    with capsys.disabled():
-        print(f"\n[turn time] {label}: {seconds:.2f} s (limit {TURN_LIMIT_SECONDS:.0f} s)")
+def report(figure: Figures, label: str, seconds: float) -> None:
+    figure("turn time", f"{label}: {seconds:.2f} s (limit {TURN_LIMIT_SECONDS:.0f} s)")
 
 
 def test_eleven_pending_answers_are_stored_in_one_call(talk: Talk, dynamodb: Any, faults: FaultInjector) -> None:
@@ -165,7 +164,7 @@ def test_a_turn_after_an_outage_answers_in_time_with_real_backoff(
     dynamodb: Any,
     faults: FaultInjector,
     throttle: Callable[[], ThrottleFirstAttempt],
-    capsys: pytest.CaptureFixture[str],
+    figure: Figures,
 ) -> None:
     """Eleven answers pending, then a table that throttles every call once: botocore backs off for real."""
     conversation = started(talk)
@@ -173,7 +172,7 @@ def test_a_turn_after_an_outage_answers_in_time_with_real_backoff(
     hook = throttle()
     faults.calls.clear()
     last, seconds = timed(lambda: conversation.rate(5))
-    report(capsys, f"last answer with 11 pending, {hook.throttled} calls throttled once", seconds)
+    report(figure, f"last answer with 11 pending, {hook.throttled} calls throttled once", seconds)
     assert seconds < TURN_LIMIT_SECONDS
     assert hook.throttled >= 2 and len(hook.attempts) == 2 * hook.throttled, "each call was retried once"
     assert faults.calls.count("UpdateItem") <= 3, "pending answers, the last answer and the completion"
@@ -189,7 +188,7 @@ def test_sign_by_sign_after_a_conflict_still_answers_in_time_with_real_backoff(
     dynamodb: Any,
     faults: FaultInjector,
     throttle: Callable[[], ThrottleFirstAttempt],
-    capsys: pytest.CaptureFixture[str],
+    figure: Figures,
 ) -> None:
     """The worst case: the fold is refused (a newer answer on another device), so each of eleven answers is
     written on its own, and every one of those calls is throttled once. The turn stops calling in time."""
@@ -204,7 +203,7 @@ def test_sign_by_sign_after_a_conflict_still_answers_in_time_with_real_backoff(
     faults.calls.clear()
     reply, seconds = timed(lambda: kitchen.intent("AMAZON.RepeatIntent"))
     left = len(kitchen.attributes.get("pending", []))
-    report(capsys, f"fold refused, {hook.throttled} calls throttled once, {left} answers left pending", seconds)
+    report(figure, f"fold refused, {hook.throttled} calls throttled once, {left} answers left pending", seconds)
     assert seconds < TURN_LIMIT_SECONDS
     assert len(faults.calls) == hook.throttled == 12 - left, "the fold, then one call per sign stored"
     assert not reply.ends_session and reply.reprompt

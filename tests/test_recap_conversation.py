@@ -16,7 +16,7 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
 from devtools.fake_alexa_api import FakeAlexaApi
-from tests.conftest import MONDAY_NOON, TABLE_NAME, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, Figures, table_items
 from tests.test_recap import judging_words_in
 from therapy_checkin.alexa_api import API_TIMEOUT_SECONDS
 from therapy_checkin.domain.recap import RECAP_WORD_BUDGET, word_count
@@ -471,7 +471,7 @@ def test_a_one_shot_request_is_answered_and_closed(talk: Talk, dynamodb: Any) ->
     assert trend.ends_session
 
 
-def test_every_recap_and_trend_turn_is_at_most_45_words(talk: Talk, dynamodb: Any) -> None:
+def test_every_recap_and_trend_turn_is_at_most_45_words(talk: Talk, dynamodb: Any, figure: Figures) -> None:
     """Every turn of a varied three-week history, printed with the longest of each kind."""
     conversation = talk()
     longest: dict[str, Reply] = {}
@@ -491,4 +491,4 @@ def test_every_recap_and_trend_turn_is_at_most_45_words(talk: Talk, dynamodb: An
             keep("trend", conversation.intent("TrendIntent", sign=sign_slot(sign, sign)))
         conversation.advance(weeks=1)
     for kind, reply in longest.items():
-        print(f"longest {kind} turn in conversation: {word_count(reply.speech)} words: {reply.speech}")
+        figure("recap", f"longest {kind} turn in conversation: {word_count(reply.speech)} words: {reply.speech}")

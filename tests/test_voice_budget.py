@@ -20,7 +20,7 @@ import pytest
 
 from devtools.conversation import Conversation, Reply
 from devtools.fake_alexa_api import FakeAlexaApi
-from tests.conftest import TABLE_NAME, VOICE_FIGURES, empty_table, skill_on, talking
+from tests.conftest import TABLE_NAME, Figures, empty_table, skill_on, talking
 from therapy_checkin.domain.signs import SIGN_COUNT
 from therapy_checkin.storage import CheckInStore, build_client
 
@@ -102,8 +102,9 @@ def figures(number: int, week: Week) -> str:
     )
 
 
-def test_four_weeks_stay_within_the_voice_budget(four_weeks: list[Week]) -> None:
-    VOICE_FIGURES.extend(figures(number, week) for number, week in enumerate(four_weeks, start=1))
+def test_four_weeks_stay_within_the_voice_budget(four_weeks: list[Week], figure: Figures) -> None:
+    for number, week in enumerate(four_weeks, start=1):
+        figure("voice", figures(number, week))
     first, *later = four_weeks
     assert first.total <= FIRST_WEEK_WORDS
     assert all(week.total <= LATER_WEEK_WORDS for week in later)
@@ -122,10 +123,10 @@ def test_the_closing_recap_turn_fits_in_45_words(four_weeks: list[Week]) -> None
     assert all(words(week.turns[-1].speech) <= TURN_WORDS for week in four_weeks)
 
 
-def test_acknowledgements_vary_and_never_repeat_on_consecutive_turns(four_weeks: list[Week]) -> None:
+def test_acknowledgements_vary_and_never_repeat_on_consecutive_turns(four_weeks: list[Week], figure: Figures) -> None:
     for number, week in enumerate(four_weeks, start=1):
         acks = [acknowledgement(turn) for turn in week.sign_turns[1:]]
-        VOICE_FIGURES.append(f"week {number} acknowledgements: {' | '.join(ack or '-' for ack in acks)}")
+        figure("voice", f"week {number} acknowledgements: {' | '.join(ack or '-' for ack in acks)}")
         assert all(before != after for before, after in pairwise(acks)), acks
         assert "" in acks, "sometimes no acknowledgement at all"
         assert len({ack for ack in acks if ack}) >= 4
