@@ -7,15 +7,18 @@ starts dynalite (a real DynamoDB-compatible server, over HTTP as in Lambda) and 
   before the first word on a cold Lambda, less Lambda's own start-up), beside a baseline from the same run: the
   least a Python skill can do (``benchmarks/minimal_skill.py``: import boto3, create a DynamoDB client, one Query,
   print a response). The two run alternately (minimal, skill, minimal, skill, ...) against the same endpoint, so
-  both see the same machine load; medians are compared. Both use compiled bytecode, as the bundle ships it;
+  both see the same machine load; medians are compared. Both use compiled bytecode, as the bundle ships it. A
+  third run in each round leaves the skill's garbage collector on, to show what switching it off saves;
 - import: the handler's import alone (from the same skill processes), beside a bare ``import boto3``; and once
   without bytecode, to show what ``make build``'s compile step saves;
 - warm turns: every turn of full check-ins in one process (after one unmeasured check-in), wall time and the
-  skill's own CPU time. CPU is ``time.process_time()`` around the handler, less the CPU spent inside the DynamoDB
-  client's calls (botocore serialising, signing, sending and parsing; measured the same way around the client's
-  one entry point, ``_make_api_call``). What is left is the skill's own work: the ASK SDK's request parsing and
-  dispatch, the handlers, session state, response building, logging. dynalite runs in another process, so its
-  CPU is never counted;
+  skill's own CPU time. CPU is ``time.process_time()`` around the handler, less the CPU spent inside the calls
+  to other services: the DynamoDB client's (botocore serialising, signing, sending and parsing; measured the
+  same way around the client's one entry point, ``_make_api_call``) and Alexa's API client's (a first visit's
+  time-zone lookup over HTTP, around ``TimedApiClient.invoke``). What is left is the skill's own work: the ASK
+  SDK's request parsing and dispatch, the handlers, session state, response building, logging. dynalite and the
+  API stand-in run elsewhere, so their CPU is never counted; the figure with the Alexa API client's CPU left in
+  is printed too;
 - bundle: the ``make build`` output (dependencies and compiled bytecode), zipped as SAM would, and unpacked,
   and whether it carries a second botocore beside the runtime's;
 - memory: the peak resident size of the first-answer process;
@@ -82,6 +85,10 @@ assert "Welcome" in reply["response"]["outputSpeech"]["ssml"]
 print(imported - start, answered - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
+COLLECTOR_ON = "import gc; gc.disable = lambda: None\n"
+"""Prepended to FIRST_ANSWER: the skill's cold start with the garbage collector left on, as Python starts, to
+show what switching it off until the first answer (``handler.end_of_cold_start``) saves."""
+
 BARE_BOTO3 = "import time; s=time.perf_counter(); import boto3; print(time.perf_counter()-s)"
 HANDLER_IMPORT = "import time; s=time.perf_counter(); import therapy_checkin.handler; print(time.perf_counter()-s)"
 
@@ -117,13 +124,14 @@ class ColdRuns:
     skill_import: list[float]
     skill_rss_kb: list[int]
     boto3_import: list[float]
+    skill_collector_on: list[float]
 
 
 def cold_runs(env: dict[str, str], pairs: int) -> ColdRuns:
     """Fresh processes, alternating, so that both sides of each comparison see the same machine load."""
     for script in (["-c", FIRST_ANSWER], [str(MINIMAL_SKILL)]):
         run_python(env, *script)  # writes the bytecode both measured sides then read
-    runs = ColdRuns([], [], [], [], [], [])
+    runs = ColdRuns([], [], [], [], [], [], [])
     for _ in range(pairs):
         minimal_seconds, minimal_rss = run_python(env, str(MINIMAL_SKILL))[-2:]
         runs.minimal.append(float(minimal_seconds))
@@ -133,6 +141,7 @@ def cold_runs(env: dict[str, str], pairs: int) -> ColdRuns:
         runs.skill_import.append(float(imported))
         runs.skill_rss_kb.append(int(rss))
         runs.boto3_import.append(float(run_python(env, "-c", BARE_BOTO3)[-1]))
+        runs.skill_collector_on.append(float(run_python(env, "-c", COLLECTOR_ON + FIRST_ANSWER)[-2]))
     return runs
 
 
@@ -145,17 +154,28 @@ def import_without_bytecode(env: dict[str, str], runs: int) -> list[float]:
     return times
 
 
-def warm_turns(users: int) -> tuple[list[float], list[float], Counter[str]]:
+@dataclass
+class WarmTurns:
+    walls: list[float]
+    own_cpu: list[float]
+    """The skill's own CPU per turn: DynamoDB and Alexa API calls excluded."""
+    cpu_with_alexa_api: list[float]
+    """The same, with the Alexa API client's CPU left in."""
+    calls: Counter[str]
+
+
+def warm_turns(users: int) -> WarmTurns:
     """Full check-ins in this process: wall time and the skill's own CPU time of every turn, and every DynamoDB
     call they made. The first check-in warms the process (lazy imports, the client) and is not measured."""
     from devtools.conversation import Conversation
     from devtools.envelopes import Device
+    from therapy_checkin import alexa_api
     from therapy_checkin.handler import lambda_handler, process_store
 
     client: Any = process_store.connect()
-    calls: Counter[str] = Counter()
-    storage_cpu = [0.0]
-    make_api_call = client._make_api_call
+    turns = WarmTurns([], [], [], Counter())
+    storage_cpu, api_cpu = [0.0], [0.0]
+    make_api_call, invoke = client._make_api_call, alexa_api.TimedApiClient.invoke
 
     def counted(operation: str, params: dict[str, Any]) -> Any:
         start = time.process_time()
@@ -163,27 +183,35 @@ def warm_turns(users: int) -> tuple[list[float], list[float], Counter[str]]:
             return make_api_call(operation, params)
         finally:
             storage_cpu[0] += time.process_time() - start
-            calls[operation] += 1
+            turns.calls[operation] += 1
+
+    def timed_invoke(self: Any, request: Any) -> Any:
+        start = time.process_time()
+        try:
+            return invoke(self, request)
+        finally:
+            api_cpu[0] += time.process_time() - start
 
     client._make_api_call = counted
-    walls: list[float] = []
-    cpus: list[float] = []
+    alexa_api.TimedApiClient.invoke = timed_invoke  # type: ignore[method-assign]
     measuring = False
 
     def timed(action: Any, *args: Any) -> Any:
-        storage_before = storage_cpu[0]
+        storage_before, api_before = storage_cpu[0], api_cpu[0]
         cpu_start, wall_start = time.process_time(), time.perf_counter()
         reply = action(*args)
         cpu, wall = time.process_time() - cpu_start, time.perf_counter() - wall_start
         if measuring:
-            walls.append(wall)
-            cpus.append(cpu - (storage_cpu[0] - storage_before))
+            storage, api = storage_cpu[0] - storage_before, api_cpu[0] - api_before
+            turns.walls.append(wall)
+            turns.own_cpu.append(cpu - storage - api)
+            turns.cpu_with_alexa_api.append(cpu - storage)
         return reply
 
     for user in range(users + 1):
         measuring = user > 0
         if user == 1:
-            calls.clear()
+            turns.calls.clear()
         conversation = Conversation(handler=lambda_handler, device=Device(), now=datetime(2026, 11, 23, 12, tzinfo=UTC))
         timed(conversation.launch)
         timed(conversation.intent, "AMAZON.YesIntent")
@@ -193,7 +221,8 @@ def warm_turns(users: int) -> tuple[list[float], list[float], Counter[str]]:
             reply = timed(conversation.intent, "AMAZON.NoIntent")  # no weekly reminder, thanks
         if not reply.ends_session:
             raise RuntimeError("a benchmark check-in did not finish")
-    return walls, cpus, calls
+    alexa_api.TimedApiClient.invoke = invoke  # type: ignore[method-assign]
+    return turns
 
 
 @dataclass
@@ -243,10 +272,11 @@ def main() -> None:
         no_bytecode = import_without_bytecode(env, args.runs)
         os.environ["ALEXA_API_ENDPOINT"] = alexa_api.url
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
-            walls, cpus, calls = warm_turns(args.users)
+            warm = warm_turns(args.users)
     bundle = measure_bundle(BUNDLE)
 
-    per_checkin = {name: count / args.users for name, count in calls.items()}
+    walls, cpus = warm.walls, warm.own_cpu
+    per_checkin = {name: count / args.users for name, count in warm.calls.items()}
     writes, reads = per_checkin.get("UpdateItem", 0), per_checkin.get("Query", 0)
     mean_turn = statistics.mean(walls)
     dynamo_year = 52 * (writes * WRITE_UNIT_PRICE + reads * READ_UNIT_PRICE * STRONG_READ_UNITS_PER_QUERY)
@@ -272,17 +302,21 @@ def main() -> None:
     skill_import, boto3_import = statistics.median(cold.skill_import), statistics.median(cold.boto3_import)
     memory = f"{max(cold.skill_rss_kb) / 1024:.0f} MB / {max(cold.minimal_rss_kb) / 1024:.0f} MB"
     cpu = f"{ms1(percentile(cpus, 0.5))} / {ms1(percentile(cpus, 0.99))}"
+    with_api = warm.cpu_with_alexa_api
+    cpu_with_api = f"{ms1(percentile(with_api, 0.5))} / {ms1(percentile(with_api, 0.99))}"
     wall = " / ".join(ms1(percentile(walls, share)) for share in (0.5, 0.95, 0.99))
     rows = [
         (f"first answer, fresh process, median of {args.pairs} (skill)", ms(skill)),
         (f"minimal skill, same runs alternating, median of {args.pairs}", ms(minimal)),
         ("first answer / minimal skill", f"{skill / minimal:.2f}x"),
+        ("first answer with the garbage collector left on (median)", ms(statistics.median(cold.skill_collector_on))),
         ("import of the handler, with bytecode (median)", ms(skill_import)),
         ("bare `import boto3` (median)", ms(boto3_import)),
         ("import of the handler / bare import boto3", f"{skill_import / boto3_import:.2f}x"),
         (f"import of the handler, no bytecode (median of {args.runs})", ms(statistics.median(no_bytecode))),
         ("peak memory: first-answer process / minimal skill (max)", memory),
         (f"warm turn CPU, the skill's own, p50 / p99 ({len(cpus)} turns)", cpu),
+        ("warm turn CPU, with the Alexa API client's, p50 / p99", cpu_with_api),
         ("warm turn wall time, p50 / p95 / p99", wall),
     ]
     if bundle is None:
