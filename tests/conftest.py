@@ -38,7 +38,7 @@ from devtools.conversation import Conversation
 from devtools.envelopes import API_ENDPOINT_VARIABLE, Device
 from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.table import create_table
-from therapy_checkin.storage import CheckInStore
+from therapy_checkin.storage import CheckInStore, UserKey
 
 TABLE_NAME = os.environ["TABLE_NAME"]
 
@@ -217,12 +217,34 @@ def talk(handler: Handler) -> Talk:
 
 
 def table_items(client: Any) -> list[dict[str, Any]]:
-    """Every item in the test table, deserialised (a Scan is fine here: it is a test's view of the table)."""
+    """Every item in the test table, deserialised: for asserting that nothing was stored anywhere else (a Scan is
+    fine here: it is a test's view of the table, emptied after each test)."""
     from boto3.dynamodb.types import TypeDeserializer
 
     deserializer = TypeDeserializer()
     items = client.scan(TableName=TABLE_NAME)["Items"]
     return [{key: deserializer.deserialize(value) for key, value in item.items()} for item in items]
+
+
+def user_items(client: Any, user: UserKey) -> list[dict[str, Any]]:
+    """One user's items (their scope within the account's partition), deserialised, in sort-key order: the
+    Query the skill itself would make, unpaged."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    query: dict[str, Any] = {
+        "TableName": TABLE_NAME,
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+        "ExpressionAttributeValues": {":pk": {"S": user.pk}, ":prefix": {"S": user.sk_prefix}},
+        "ConsistentRead": True,
+    }
+    found: list[dict[str, Any]] = []
+    while True:
+        page = client.query(**query)
+        found.extend({key: deserializer.deserialize(value) for key, value in item.items()} for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return found
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def ratings_in_table(client: Any) -> dict[str, dict[str, int]]:

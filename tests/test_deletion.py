@@ -13,7 +13,7 @@ import pytest
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device, FakeLambdaContext, timestamp
-from tests.conftest import MONDAY_NOON, TABLE_NAME, ratings_in_table, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, ratings_in_table, table_items, user_items
 from therapy_checkin.domain.weeks import week_of
 from therapy_checkin.storage import CheckInStore, StorageUnavailable, UserKey
 
@@ -30,7 +30,7 @@ def started(conversation: Conversation) -> Conversation:
 
 
 def items_of(dynamodb: Any, user: UserKey) -> list[dict[str, Any]]:
-    return [item for item in table_items(dynamodb) if item["pk"] == user.pk and item["sk"].startswith(user.sk_prefix)]
+    return user_items(dynamodb, user)
 
 
 def key_of(device: Device) -> UserKey:

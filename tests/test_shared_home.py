@@ -28,6 +28,7 @@ from tests.conftest import (
     skill_on,
     table_items,
     talking,
+    user_items,
 )
 from therapy_checkin import intents
 from therapy_checkin.domain.checkin import WeekAnswers
@@ -61,8 +62,7 @@ def scope_of(person: str | None) -> str:
 
 
 def items_of(dynamodb: Any, person: str | None) -> list[dict[str, Any]]:
-    prefix = scope_of(person) + "#"
-    return sorted((item for item in table_items(dynamodb) if item["sk"].startswith(prefix)), key=lambda i: i["sk"])
+    return user_items(dynamodb, UserKey.from_ids(ACCOUNT, person))
 
 
 def ratings_of(dynamodb: Any, person: str | None) -> dict[str, int]:
