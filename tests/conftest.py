@@ -137,6 +137,34 @@ def _all_keys(client: Any) -> Iterator[dict[str, Any]]:
         query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
+@pytest.fixture
+def requests_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many requests in one process at the same time, as the concurrency tests send them.
+
+    Lambda gives each execution environment one request at a time, so Powertools Metrics keeps one metric set per
+    process: two requests flushing at once here could each find the set emptied by the other (Powertools then
+    raises "Must contain at least one metric"). Adding and flushing metrics take turns; nothing else does.
+    """
+    import threading
+
+    from therapy_checkin.observability import metrics
+
+    turns = threading.Lock()
+    provider = metrics.provider
+    add_metric, flush_metrics = provider.add_metric, provider.flush_metrics
+
+    def add_in_turn(*args: Any, **kwargs: Any) -> None:
+        with turns:
+            add_metric(*args, **kwargs)
+
+    def flush_in_turn(*args: Any, **kwargs: Any) -> None:
+        with turns:
+            flush_metrics(*args, **kwargs)
+
+    monkeypatch.setattr(provider, "add_metric", add_in_turn)
+    monkeypatch.setattr(provider, "flush_metrics", flush_in_turn)
+
+
 @dataclass(frozen=True)
 class Dynalite:
     client: Any

@@ -48,6 +48,7 @@ def check_in(handler: Handler, user: int) -> Device:
 
 @pytest.mark.slow
 @pytest.mark.node
+@pytest.mark.usefixtures("requests_at_once")
 def test_many_people_at_once_each_keep_their_own_answers(dynalite: Dynalite) -> None:
     from boto3.dynamodb.types import TypeDeserializer
 

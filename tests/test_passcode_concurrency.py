@@ -25,6 +25,7 @@ NOW = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
 ACCOUNT = "amzn1.ask.account.CONCURRENT-GUESSES"
 
 
+@pytest.mark.usefixtures("requests_at_once")
 def test_concurrent_guesses_are_counted_before_any_is_compared(
     dynalite: Dynalite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
