@@ -121,7 +121,6 @@ def summary_answers(turn: Turn) -> PastAnswers | SummaryWithheld:
     try:
         guard = guard_of(turn)
     except StorageUnavailable:
-        state = turn.state
         if state.recap_unlocked or state.recap_guarded is False:
             # Known to be open this session: this session's week alone, with nothing to compare it with.
             on_cards = state.recap_guarded is False and turn.user.is_account_scope

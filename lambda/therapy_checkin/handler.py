@@ -28,6 +28,7 @@ from therapy_checkin.handlers.checkin import (
     SkipHandler,
     SkipOfferHandler,
     StartCheckInHandler,
+    StrayReminderAnswerHandler,
 )
 from therapy_checkin.handlers.crisis import CrisisErrorHandler, CrisisHandler, crisis_reply_for_event
 from therapy_checkin.handlers.deletion import (
@@ -70,7 +71,6 @@ from therapy_checkin.handlers.reminders import (
     ReminderStatusHandler,
     ReminderYesNoHandler,
     SetReminderHandler,
-    StrayReminderAnswerHandler,
 )
 from therapy_checkin.handlers.session_end import (
     FallbackHandler,

@@ -161,12 +161,14 @@ def fetch(handler_input: HandlerInput, reminder_id: str) -> Reminder:
 
     from ask_sdk_model.services import ApiClientRequest
 
-    from therapy_checkin.alexa_api import TimedApiClient
-
-    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
-    endpoint, token = (system.api_endpoint, system.api_access_token) if system else (None, None)
-    if not endpoint or not token:
+    # The skill's own API settings: the request's endpoint and token, and the client with its timeout.
+    factory = handler_input.service_client_factory
+    configuration = factory.api_configuration if factory is not None else None
+    endpoint = configuration.api_endpoint if configuration is not None else None
+    token = configuration.authorization_value if configuration is not None else None
+    if configuration is None or configuration.api_client is None or not endpoint or not token:
         raise RemindersUnavailable(Failure.UNAVAILABLE, None)
+    api_client = configuration.api_client
     request = ApiClientRequest(
         url=f"{endpoint.rstrip('/')}/v1/alerts/reminders/{quote(reminder_id, safe='')}",
         method="GET",
@@ -176,7 +178,7 @@ def fetch(handler_input: HandlerInput, reminder_id: str) -> Reminder:
     def get() -> Any:
         from ask_sdk_model.services import ServiceException
 
-        response = TimedApiClient().invoke(request)
+        response = api_client.invoke(request)
         if not 200 <= (response.status_code or 0) < 300:
             raise ServiceException("Reminders API error", response.status_code, None, None)
         return json.loads(response.body or "null")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import intents, saving
@@ -21,6 +21,7 @@ from therapy_checkin.domain.ratings import (
     parse_between,
     parse_rating,
 )
+from therapy_checkin.domain.reminders import BareHour, ClockTime, parse_time
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.gate import PastAnswers, SummaryWithheld, summary_answers
 from therapy_checkin.handlers.recap import check_in_recap, streak_to_store
@@ -214,6 +215,25 @@ class RateHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return answer_rating(handler_input, parse_rating(slot_text(handler_input, intents.RATING_SLOT)))
+
+
+class StrayReminderAnswerHandler(AbstractRequestHandler):
+    """A bare time heard while a sign is asked: Alexa may hear "four" as 4 o'clock. An hour from one to five on
+    the hour is taken as that rating; anything else is a missed answer, and the sign is asked again."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.REMINDER_ANSWER)(handler_input) and _asking_sign(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        time = parse_time(slot_text(handler_input, intents.TIME_SLOT))
+        hour = time.hour if isinstance(time, BareHour) else None
+        day = get_slot(handler_input, intents.DAY_SLOT)
+        if isinstance(time, ClockTime) and time.minute == 0 and not (day is not None and day.value):
+            hour = time.hour % 12
+        if hour is not None and 1 <= hour <= 5:
+            return record_rating(handler_input, hour)
+        return missed_answer(handler_input, turn.speech("fallback_rating", question=turn.speech("question")))
 
 
 def answer_rating(handler_input: HandlerInput, outcome: RatingOutcome) -> Response:

@@ -23,7 +23,7 @@ from enum import Enum
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_intent_name, is_request_type
+from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import intents, reminders
@@ -113,11 +113,6 @@ def _merge(handler_input: HandlerInput) -> BareHour | None:
         draft = ReminderDraft(day=draft.day, hour=time.hour, minute=time.minute)
     state.reminder_draft = draft
     return time if isinstance(time, BareHour) else None
-
-
-def _heard(handler_input: HandlerInput, slot: str) -> bool:
-    found = get_slot(handler_input, slot)
-    return bool(found is not None and found.value)
 
 
 def next_step(handler_input: HandlerInput, prefix: str = "") -> Response:
@@ -366,8 +361,7 @@ class ReminderStatusHandler(AbstractRequestHandler):
             found = reminders.fetch(handler_input, reminder_id)
         except ReminderGone:
             # Deleted in the Alexa app: forget it here too (if the table is down, the next look tries again).
-            with contextlib.suppress(StorageUnavailable):
-                turn.store.save_reminder_id(turn.user, None, turn.now)
+            _forget_reminder(turn)
             return _finish(handler_input, turn.speech("reminder_none"))
         except RemindersUnavailable:
             return _finish(handler_input, turn.speech("reminder_check_failed"))
@@ -404,26 +398,11 @@ class CancelReminderHandler(AbstractRequestHandler):
         count("ReminderCancelled")
         # The reminder is gone: an ID left behind by a table outage only points at nothing, and is dropped the
         # next time it is read (a 404).
-        with contextlib.suppress(StorageUnavailable):
-            turn.store.save_reminder_id(turn.user, None, turn.now)
+        _forget_reminder(turn)
         return _finish(handler_input, turn.speech("reminder_cancelled"))
 
 
-class StrayReminderAnswerHandler(AbstractRequestHandler):
-    """A bare time heard while a sign is asked: Alexa may hear "four" as 4 o'clock. An hour from one to five on
-    the hour is taken as that rating; anything else is a missed answer, and the sign is asked again."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.REMINDER_ANSWER)(handler_input) and turn_of(handler_input).state.asking_sign
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from therapy_checkin.handlers.checkin import missed_answer, record_rating
-
-        turn = turn_of(handler_input)
-        time = parse_time(slot_text(handler_input, intents.TIME_SLOT))
-        hour = time.hour if isinstance(time, BareHour) else None
-        if isinstance(time, ClockTime) and time.minute == 0 and not _heard(handler_input, intents.DAY_SLOT):
-            hour = time.hour % 12
-        if hour is not None and 1 <= hour <= 5:
-            return record_rating(handler_input, hour)
-        return missed_answer(handler_input, turn.speech("fallback_rating", question=turn.speech("question")))
+def _forget_reminder(turn: Turn) -> None:
+    """Drop the reminder's ID from the profile, as far as the table allows: a stale ID is harmless."""
+    with contextlib.suppress(StorageUnavailable):
+        turn.store.save_reminder_id(turn.user, None, turn.now)
