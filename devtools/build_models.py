@@ -61,12 +61,17 @@ LOCALES: dict[str, LocaleSource] = {
 }
 """Every locale the generator writes: the one place to add a locale."""
 
-# Alexa's interaction model limits, with room to spare (see README "Where the interaction model comes from").
+# Alexa's interaction model limits (see README "Where the interaction model comes from"), checked on every
+# model the generator writes, and again per locale by tests/test_skill_package.py.
 MAX_INTENTS = 250
-MAX_SAMPLES_PER_INTENT = 2_000
+MAX_INTENTS_AND_SLOT_TYPES = 350
+MAX_SLOT_VALUE_CHARACTERS = 140
+"""A slot value or synonym."""
+MAX_MODEL_BYTES = 1_500_000
+# The project's own guards against a template that runs away (not Alexa's limits).
+MAX_SAMPLES_PER_INTENT = 8_000
 MAX_SAMPLE_CHARACTERS = 200
 MAX_SLOT_VALUES = 50_000
-MAX_MODEL_BYTES = 1_000_000
 
 SLOT = re.compile(r"\{(\w+)\}")
 SOURCE_SLOT = re.compile(r"\{-\|(\w+)\}")
@@ -139,6 +144,58 @@ def tidy(samples: list[str], slot_types: Mapping[str, str]) -> list[str]:
     return sorted(kept.values(), key=lambda text: (text.lower(), text))
 
 
+PHRASE_SLOT = "said"
+"""The crisis family's AMAZON.SearchQuery slot: whatever is said around a key phrase."""
+
+
+def key_phrase_samples(at_end: list[str], also_before: list[str]) -> list[str]:
+    """The samples for the crisis family's key phrases: each alone, after whatever was said first (with one of
+    the closing words of the grammar's AFTER_KEY part), and for ``also_before``, before whatever follows.
+
+    A sample with the phrase slot holds no other slot, as Alexa requires of AMAZON.SearchQuery."""
+    said = f"{{-|{PHRASE_SLOT}}}"
+    return [
+        *(sample for key in at_end for sample in (key, f"{said} {key} {{AFTER_KEY}}")),
+        *(f"{key} {said}" for key in also_before),
+    ]
+
+
+def sample_templates(
+    structure: Mapping[str, Any], words: Mapping[str, Any], crisis: Mapping[str, Any], overlay: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """Every intent's templates: the ordinary samples, the crisis grammar with its key phrases, the locale's own."""
+    templates: dict[str, list[str]] = {intent["name"]: [] for intent in structure["intents"]}
+    for origin in (words["samples"], crisis["intents"], overlay.get("samples") or {}):
+        for name, listed in origin.items():
+            if name not in templates:
+                raise ModelError(f"samples for {name}, which structure.yaml does not declare")
+            templates[name].extend(listed or [])
+    for name, keys in (crisis.get("keys") or {}).items():
+        if name not in templates:
+            raise ModelError(f"key phrases for {name}, which structure.yaml does not declare")
+        templates[name].extend(key_phrase_samples(keys.get("at_end") or [], keys.get("also_before") or []))
+    return templates
+
+
+def expand_with_values(
+    crisis: Mapping[str, Any], templates: Mapping[str, list[str]], types: Mapping[str, Any]
+) -> tuple[dict[str, list[str]], dict[str, dict[str, dict[str, Any]]]]:
+    """(samples per intent, words of every slot type). The crisis grammar's slot values are templates too
+    ("kill {myself|meself}"): expanded alongside the samples, under keys no intent can have, then set apart."""
+    value_templates = {
+        f"{type_name}/{value_id}": listed
+        for type_name, values in (crisis.get("types") or {}).items()
+        for value_id, listed in values.items()
+    }
+    expanded = expand(crisis.get("parts") or {}, {**templates, **value_templates})
+    type_words: dict[str, dict[str, dict[str, Any]]] = dict(types)
+    for key in value_templates:
+        type_name, value_id = key.split("/")
+        value, *synonyms = list(dict.fromkeys(" ".join(text.split()) for text in expanded.pop(key)))
+        type_words.setdefault(type_name, {})[value_id] = {"value": value, "synonyms": synonyms}
+    return expanded, type_words
+
+
 def build_model(locale: str) -> dict[str, Any]:
     """The interaction model for one locale, as the JSON document Alexa takes."""
     source = LOCALES[locale]
@@ -150,14 +207,8 @@ def build_model(locale: str) -> dict[str, Any]:
     overlay = _yaml(overlay_path) if overlay_path.exists() else {}
     spellings: dict[str, str] = {**locale_spelling(locale), **(overlay.get("spellings") or {})}
 
-    intent_names = [intent["name"] for intent in structure["intents"]]
-    templates: dict[str, list[str]] = {name: [] for name in intent_names}
-    for origin in (words["samples"], crisis["intents"], overlay.get("samples") or {}):
-        for name, listed in origin.items():
-            if name not in templates:
-                raise ModelError(f"samples for {name}, which structure.yaml does not declare")
-            templates[name].extend(listed or [])
-    expanded = expand(crisis.get("parts") or {}, templates)
+    templates = sample_templates(structure, words, crisis, overlay)
+    expanded, type_words = expand_with_values(crisis, templates, words["types"])
 
     intents: list[dict[str, Any]] = []
     owners: dict[str, str] = {}
@@ -184,7 +235,7 @@ def build_model(locale: str) -> dict[str, Any]:
 
     types = []
     for type_name, value_ids in structure["types"].items():
-        values = words["types"][type_name]
+        values = type_words[type_name]
         if list(values) != list(value_ids):
             raise ModelError(f"{locale}: the values of {type_name} differ from structure.yaml")
         types.append(
@@ -224,24 +275,37 @@ def model_text(model: Mapping[str, Any]) -> str:
 
 
 def check_limits(locale: str, model: Mapping[str, Any]) -> None:
+    problems = limit_problems(model)
+    if problems:
+        raise ModelError(f"{locale}: beyond the interaction model limits: {'; '.join(problems)}")
+
+
+def limit_problems(model: Mapping[str, Any]) -> list[str]:
+    """Every way the model exceeds Alexa's limits or the project's own guards (an empty list if none)."""
     language = model["interactionModel"]["languageModel"]
+    intents, types = language["intents"], language.get("types") or []
     problems = []
-    if len(language["intents"]) > MAX_INTENTS:
-        problems.append(f"{len(language['intents'])} intents")
-    for intent in language["intents"]:
+    if len(intents) > MAX_INTENTS:
+        problems.append(f"{len(intents)} intents")
+    if len(intents) + len(types) > MAX_INTENTS_AND_SLOT_TYPES:
+        problems.append(f"{len(intents)} intents and {len(types)} slot types")
+    for intent in intents:
         if len(intent["samples"]) > MAX_SAMPLES_PER_INTENT:
             problems.append(f"{intent['name']} has {len(intent['samples'])} samples")
         problems += [f"{sample!r} is too long" for sample in intent["samples"] if len(sample) > MAX_SAMPLE_CHARACTERS]
-    slot_values = sum(
-        1 + len(value["name"]["synonyms"]) for slot_type in language["types"] for value in slot_type["values"]
-    )
-    if slot_values > MAX_SLOT_VALUES:
-        problems.append(f"{slot_values} slot values and synonyms")
+    values = [text for slot_type in types for value in slot_type["values"] for text in slot_value_texts(value)]
+    problems += [f"slot value {text!r} is too long" for text in values if len(text) > MAX_SLOT_VALUE_CHARACTERS]
+    if len(values) > MAX_SLOT_VALUES:
+        problems.append(f"{len(values)} slot values and synonyms")
     size = len(model_text(model).encode("utf-8"))
     if size > MAX_MODEL_BYTES:
         problems.append(f"{size} bytes")
-    if problems:
-        raise ModelError(f"{locale}: beyond the interaction model limits: {'; '.join(problems)}")
+    return problems
+
+
+def slot_value_texts(value: Mapping[str, Any]) -> list[str]:
+    """A custom slot value's name and synonyms."""
+    return [value["name"]["value"], *value["name"].get("synonyms", [])]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,6 +109,9 @@ NEGATIVE = ("minus", "negative")
 NUMBER_WORDS = frozenset({*UNITS, *TENS, *SCALES, "hundred", "and", "a", "point", "half", "quarter", *NEGATIVE})
 
 
+PHRASE_TYPE = "AMAZON.SearchQuery"
+"""A phrase slot: Alexa fills it with whatever words were said there."""
+
 SPECIFIC_TYPES = frozenset({"AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.DayOfWeek", "AMAZON.TIME"})
 """Built-in slot types that say more than any number."""
 
@@ -447,8 +450,35 @@ class Understanding:
         for pattern in self._patterns:
             if not pattern.has_slots:
                 self._exact.setdefault(pattern.text, pattern.intent)
-        self._slotted = [(pattern, pattern.literal_count) for pattern in self._patterns if pattern.has_slots]
-        """Samples with slots, with their count of fixed words: worked out once, not on every utterance."""
+        self._slotted = [
+            (pattern, pattern.literal_count, frozenset(value for is_slot, value in pattern.tokens if not is_slot))
+            for pattern in self._patterns
+            if pattern.has_slots
+        ]
+        """Samples with slots, with their count of fixed words and the set of those words: worked out once, not on
+        every utterance. A sample whose fixed words are not all in the utterance cannot match it."""
+        self._slotted_by_word: dict[str, list[int]] = {}
+        """Each slotted sample's position, filed under the one of its fixed words fewest samples share, so an
+        utterance is tried only against samples whose rarest fixed word it contains."""
+        self._slotted_without_words: list[int] = []
+        frequency: dict[str, int] = {}
+        for _, _, fixed in self._slotted:
+            for word in fixed:
+                frequency[word] = frequency.get(word, 0) + 1
+        for position, (_, _, fixed) in enumerate(self._slotted):
+            if fixed:
+                rarest = min(fixed, key=lambda word: (frequency[word], word))
+                self._slotted_by_word.setdefault(rarest, []).append(position)
+            else:
+                self._slotted_without_words.append(position)
+        self._values_by_text: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        """Each custom slot type's values, by the normalised text of their name and each synonym: (name, id)."""
+        for type_name, values in model.types.items():
+            by_text: dict[str, list[tuple[str, str]]] = {}
+            for value in values:
+                for text in dict.fromkeys(normalise(text) for text in (value.name, *value.synonyms)):
+                    by_text.setdefault(text, []).append((value.name, value.id))
+            self._values_by_text[type_name] = by_text
         self._built_in: dict[str, str] = {}
         for intent in model.intents:
             for phrase in BUILT_IN_PHRASES.get(intent.name, ()):
@@ -499,7 +529,14 @@ class Understanding:
 
     def _match_slots(self, words: list[str]) -> Resolution | None:
         best: tuple[tuple[int, int, int, int], Resolution] | None = None
-        for pattern, literal_count in self._slotted:
+        said = frozenset(words)
+        candidates = sorted(
+            {*self._slotted_without_words, *(p for word in said for p in self._slotted_by_word.get(word, ()))}
+        )
+        for position in candidates:
+            pattern, literal_count, fixed = self._slotted[position]
+            if not fixed <= said:
+                continue
             for assigned in _assignments(pattern.tokens, words):
                 filled = self._fill(pattern.intent, assigned, anchored=literal_count > 0)
                 if filled is None:
@@ -557,14 +594,12 @@ class Understanding:
             time = _time_value(words)
             return (time, True) if time is not None else None
         heard = " ".join(words)
-        values = self.model.types.get(slot_type)
-        if values is None:
+        if slot_type == PHRASE_TYPE:
+            return heard, True  # any words are words of a phrase slot; the sample's fixed words rank it
+        lookup = self._values_by_text.get(slot_type)
+        if lookup is None:
             return heard, False  # another built-in type: sent as heard
-        matches = [
-            (value.name, value.id)
-            for value in values
-            if heard in {normalise(value.name), *(normalise(synonym) for synonym in value.synonyms)}
-        ]
+        matches = lookup.get(heard, [])
         return resolved_slot(heard, matches, slot_type), bool(matches)
 
     def _fuzzy(self, text: str) -> Resolution | None:
