@@ -21,7 +21,7 @@ from therapy_checkin.storage import CheckInStore, UserKey
 
 Talk = Callable[..., Conversation]
 
-CRISIS_INTENTS = ("EmergencyIntent", "CrisisIntent", "DistressIntent")
+CRISIS_INTENTS = ("EmergencyIntent", "CrisisIntent", "AbuseIntent", "DistressIntent")
 MODEL = Path(__file__).resolve().parent.parent / "skill-package" / "interactionModels" / "custom" / "en-US.json"
 
 NUMBERS = {
@@ -32,6 +32,7 @@ NUMBERS = {
     "en-AU": ("13 11 14", ["13", "11", "14"], "000"),
     "en-IN": ("14416", ["14416"], "112"),
 }
+HOW = {"en-US": "Call or text", "en-CA": "Call or text", "en-GB": "Call", "en-AU": "Call", "en-IN": "Call"}
 LINE_NAMES = {
     "en-US": "the Suicide and Crisis Lifeline",
     "en-CA": "the Suicide Crisis Helpline",
@@ -53,7 +54,7 @@ def ssml(reply: Reply) -> str:
 
 
 def assert_crisis_answer(reply: Reply, locale: str = "en-US") -> None:
-    line, groups, emergency = NUMBERS[locale]
+    _, groups, emergency = NUMBERS[locale]
     assert reply.ends_session, "the session ends gently after the answer"
     assert "reprompt" not in reply.response
     assert reply.speech.startswith("Thank you for telling me. You matter")
@@ -66,11 +67,18 @@ def assert_crisis_answer(reply: Reply, locale: str = "en-US") -> None:
     assert f'<say-as interpret-as="digits">{emergency}</say-as>' in slow.group(1)
     assert "<break " in spoken
     assert LINE_NAMES[locale] in reply.speech
+    assert_neutral_card(reply, locale)
+
+
+def assert_neutral_card(reply: Reply, locale: str = "en-US") -> None:
+    """The Alexa app, which everyone on the account sees, gets the numbers and nothing of what was said."""
+    line, _, emergency = NUMBERS[locale]
     card = reply.card
     assert card is not None and card["type"] == "Simple"
-    assert "<" not in card["content"], "cards are plain text"
-    assert f"{LINE_NAMES[locale]} at any hour" in card["content"]
-    assert f" {line}." in card["content"] and f"call {emergency}." in card["content"]
+    assert card["title"] == "Numbers to keep"
+    assert card["content"] == f"Emergency: {emergency}.\n{LINE_NAMES[locale]}: {HOW[locale]} {line}, at any hour."
+    spoken_sentences = [sentence for sentence in re.split(r"(?<=[.?!])\s+", reply.speech) if sentence]
+    assert not any(sentence in card["content"] for sentence in spoken_sentences[:2]), "no words of the answer"
 
 
 def started(talk: Talk, device: Device | None = None) -> Conversation:
@@ -246,22 +254,28 @@ def test_there_are_many_crisis_samples_and_none_collides_with_another_intent() -
         assert [sample for sample in samples if others[sample.lower()] != name] == []
         assert len({sample.lower() for sample in samples}) == len(samples)
         for sample in samples:
-            assert re.fullmatch(r"[A-Za-z' ]+", sample), f"spoken words only: {sample!r}"
-            assert not re.search(r"\b(ask|open|launch|tell|talk to)\b", sample), f"a launch phrase: {sample!r}"
+            assert re.fullmatch(r"[A-Za-z' ]+|.*\{\w+\}.*", sample), f"spoken words only: {sample!r}"
+            assert re.fullmatch(r"([A-Za-z']+|\{\w+\})( ([A-Za-z']+|\{\w+\}))*", sample), sample
+            assert not re.match(r"(ask|open|launch|tell|talk to)\b", sample), f"a launch phrase: {sample!r}"
+            if "{said}" in sample:
+                assert re.findall(r"\{(\w+)\}", sample) == ["said"], f"a phrase slot stands alone: {sample!r}"
     assert "help" not in {sample.lower() for samples in family.values() for sample in samples}
     assert "I need help right now" in family["EmergencyIntent"]
 
 
+@pytest.mark.slow
 def test_every_crisis_sample_resolves_to_its_own_intent() -> None:
+    """Each sample, its slots filled with a listed value of their type, is understood as its own intent."""
     nlu = pytest.importorskip("devtools.nlu")
     understanding = nlu.understanding("en-US")
-    intents = model_intents()
-    wrong = {
-        sample: (name, understanding.resolve_in_session(sample).intent)
-        for name in CRISIS_INTENTS
-        for sample in intents[name]
-        if understanding.resolve_in_session(sample).intent != name
-    }
+    wrong = {}
+    for name in CRISIS_INTENTS:
+        intent = understanding.model.intent(name)
+        for sample in intent.samples:
+            said = nlu.fill_sample(understanding.model, intent, sample)
+            heard = understanding.resolve_in_session(said).intent
+            if heard != name:
+                wrong[said] = (name, heard)
     assert wrong == {}
 
 
@@ -315,9 +329,7 @@ def test_immediate_danger_hears_the_emergency_number_first_then_the_line(
     assert all(f'<say-as interpret-as="digits">{group}</say-as>' in slow.group(1) for group in groups)
     assert reply.speech.startswith("Thank you for telling me.")
     assert LINE_NAMES[locale] in reply.speech
-    card = reply.card
-    assert card is not None and "<" not in card["content"]
-    assert card["content"].index(emergency) < card["content"].index(f"{LINE_NAMES[locale]} at any hour")
+    assert_neutral_card(reply, locale)
 
 
 def test_thoughts_of_suicide_still_hear_the_line_first(talk: Talk, dynamodb: Any) -> None:
@@ -335,7 +347,7 @@ def test_distress_mid_rating_hears_the_line_gently_then_yes_picks_the_check_in_u
     slow = re.search(r'<prosody rate="slow">(.*?)</prosody>', ssml(reply))
     assert slow is not None and slow.group(1).count('<say-as interpret-as="digits">988</say-as>') == 2
     assert '<say-as interpret-as="digits">911</say-as>' in slow.group(1)
-    assert reply.card is not None and "988" in reply.card["content"] and "<" not in reply.card["content"]
+    assert_neutral_card(reply)
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3}]
     resumed = conversation.intent("AMAZON.YesIntent")
     assert resumed.speech.startswith("Picking up where you left off. Sign two of twelve")
@@ -428,3 +440,78 @@ def test_words_said_mid_rating_reach_the_fitting_answer(talk: Talk, dynamodb: An
     assert heard.intent == intent
     reply = conversation.intent(heard.intent, **heard.slots)
     assert reply.ends_session == (intent != "DistressIntent")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Harm at home, and key phrases the model does not list
+
+ABUSE_LINES = {
+    # locale: (what is said before the number, the number's groups as read, emergency number)
+    "en-US": ("the National Domestic Violence Hotline", ["1", "800", "799", "7233"], "911"),
+    "en-GB": ("the National Domestic Abuse Helpline", ["0808", "2000", "247"], "999"),
+    "en-AU": ("1800RESPECT", ["1800", "737", "732"], "000"),
+    "en-IN": ("the Women Helpline", ["181"], "112"),
+    "en-CA": ("the Suicide Crisis Helpline", ["988"], "911"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(ABUSE_LINES))
+def test_harm_at_home_hears_the_emergency_number_and_a_domestic_violence_line_and_no_card(
+    talk: Talk, dynamodb: Any, locale: str
+) -> None:
+    name, groups, emergency = ABUSE_LINES[locale]
+    conversation = started(talk, Device(locale=locale))
+    conversation.rate(2)
+    reply = conversation.intent("AbuseIntent")
+    assert reply.ends_session and "reprompt" not in reply.response
+    assert reply.speech.startswith("Thank you for telling me. Nobody has the right to hurt you")
+    assert name in reply.speech
+    spoken = ssml(reply)
+    slow = re.search(r'<prosody rate="slow">(.*?)</prosody>', spoken)
+    assert slow is not None
+    assert digits_at(spoken, emergency) < digits_at(spoken, groups[0]), "the emergency number first"
+    assert all(slow.group(1).count(f'<say-as interpret-as="digits">{group}</say-as>') >= 2 for group in groups)
+    assert reply.card is None, "nothing in the Alexa app, which the person hurting them may read"
+    assert "I won't put this in the Alexa app." in reply.speech
+    if locale != "en-CA":
+        assert "Suicide" not in reply.speech and "Samaritans" not in reply.speech, "not a suicide line"
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2}], "the check-in is kept"
+
+
+def key_slot(value: str, type_name: str, matched: bool) -> dict[str, Any]:
+    """A custom slot as Alexa fills it: entity resolution says whether the words are a listed value."""
+    status = "ER_SUCCESS_MATCH" if matched else "ER_SUCCESS_NO_MATCH"
+    values = [{"value": {"name": value, "id": "suicide"}}] if matched else []
+    authority = f"amzn1.er-authority.echo-sdk.amzn1.ask.skill.test.{type_name}"
+    return {
+        "value": value,
+        "resolutions": {
+            "resolutionsPerAuthority": [{"authority": authority, "status": {"code": status}, "values": values}]
+        },
+    }
+
+
+def test_a_key_phrase_the_model_does_not_list_is_not_taken_for_a_crisis(talk: Talk, dynamodb: Any) -> None:
+    """Alexa may fill "I want to {act}" with "go to the shops": not a listed act, so not a crisis answer; mid-sign
+    it is a missed answer, and the sign is asked again."""
+    conversation = started(talk)
+    unlisted = conversation.intent("CrisisIntent", act=key_slot("go to the shops", "CRISIS_ACT", matched=False))
+    assert not unlisted.ends_session
+    assert "988" not in ssml(unlisted) and unlisted.card is None
+    assert unlisted.speech.startswith("Let's stay with this one for now. From one to five"), "the sign, again"
+    someone = conversation.intent(
+        "EmergencyIntent",
+        person=key_slot("my son", "PERSON", matched=True),
+        otherAct=key_slot("go to the shops", "OTHER_ACT", matched=False),
+    )
+    assert not someone.ends_session and "911" not in ssml(someone), "who is listed, but not what"
+    listed = conversation.intent("CrisisIntent", act=key_slot("kill myself", "CRISIS_ACT", matched=True))
+    assert_crisis_answer(listed)
+
+
+def test_words_around_a_key_phrase_never_matter(talk: Talk, dynamodb: Any) -> None:
+    """The phrase slot holds whatever was said around a key phrase; the answer is the same, and it is not kept."""
+    conversation = started(talk)
+    reply = conversation.intent("CrisisIntent", said={"value": "since my mum died I keep thinking about"})
+    assert_crisis_answer(reply)
+    assert "mum" not in json.dumps(reply.raw)

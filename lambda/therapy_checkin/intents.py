@@ -22,6 +22,8 @@ TREND: Final = "TrendIntent"
 EMERGENCY: Final = "EmergencyIntent"
 CRISIS: Final = "CrisisIntent"
 DISTRESS: Final = "DistressIntent"
+ABUSE: Final = "AbuseIntent"
+"""Someone at home is hurting, threatening or controlling the speaker: a domestic violence line, not a suicide line."""
 DELETE_DATA: Final = "DeleteDataIntent"
 SET_PASSCODE: Final = "SetPasscodeIntent"
 REMOVE_PASSCODE: Final = "RemovePasscodeIntent"
@@ -59,9 +61,9 @@ STOP_INTENTS: Final = (STOP, CANCEL, PAUSE, NAVIGATE_HOME)
 RECAP_INTENTS: Final = (RECAP, LAST_WEEK_RECAP, TREND)
 """Every intent that asks to hear past answers."""
 
-CRISIS_INTENTS: Final = (EMERGENCY, CRISIS, DISTRESS)
-"""The crisis family, most urgent first: immediate danger, thoughts of suicide or self-harm, distress.
-Where each phrasing belongs is decided in interaction-model/en/crisis.yaml."""
+CRISIS_INTENTS: Final = (EMERGENCY, CRISIS, ABUSE, DISTRESS)
+"""The crisis family, most urgent first: immediate danger, thoughts of suicide or self-harm, harm at home,
+distress. Where each phrasing belongs is decided in interaction-model/en/crisis.yaml."""
 
 # Slots.
 RATING_SLOT: Final = "rating"
@@ -73,6 +75,11 @@ TIME_SLOT: Final = "time"
 LOWER_SLOT: Final = "lower"
 UPPER_SLOT: Final = "upper"
 LEANING_SLOT: Final = "leaning"
+CRISIS_PHRASE_SLOT: Final = "said"
+"""The crisis family's phrase slot (AMAZON.SearchQuery): whatever was said around a key phrase. Never logged."""
+CRISIS_WHO_SLOTS: Final = frozenset({"person", "abuser", "victim"})
+"""The crisis family's slots that say who; every other slot of the family holds the words that carry the meaning
+(an act, a means, a feeling, a harm)."""
 
 HANDLED_INTENTS: Final = frozenset(
     {
@@ -88,6 +95,7 @@ HANDLED_INTENTS: Final = frozenset(
         EMERGENCY,
         CRISIS,
         DISTRESS,
+        ABUSE,
         DELETE_DATA,
         SET_PASSCODE,
         REMOVE_PASSCODE,

@@ -1,11 +1,20 @@
 """Someone says they are not safe, or are struggling: an answer that fits what they said, with the locale's numbers.
 
-Three intents, three answers (where each phrasing belongs is decided in interaction-model/en/crisis.yaml):
+Four intents, four answers (where each phrasing belongs is decided in interaction-model/en/crisis.yaml):
 
 - immediate danger (EmergencyIntent): the emergency number first, then the crisis line; the session ends;
 - thoughts of suicide or self-harm (CrisisIntent): the crisis line, and the emergency number; the session ends;
+- harm at home (AbuseIntent): the emergency number and a domestic violence line where the country has one; the
+  session ends, and no card goes to the Alexa app, which the person hurting them may read;
 - distress (DistressIntent): the crisis line, said gently, then an offer to go on; the session stays open, and
   "yes" picks the check-in up where it was.
+
+The card for the others carries the numbers under a neutral title and nothing of what was said: everyone on the
+account sees the Alexa app.
+
+A request of the family whose key phrase Alexa filled with words the model does not list (entity resolution
+ER_SUCCESS_NO_MATCH: "my son is going to {go to the shops}") is not taken as a crisis; it is answered as words
+the skill could not place (:func:`heard_key_phrase`).
 
 These answers must come whatever else is going on, so they depend on as little as possible: the handler is
 registered first and answers in every mode; it reads only the request (never the table), and an exception
@@ -16,6 +25,8 @@ exactly as it was stored, so the user can pick it up another time.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -28,7 +39,7 @@ from therapy_checkin import intents
 from therapy_checkin.observability import count, logger
 from therapy_checkin.session import Mode
 from therapy_checkin.speech import Speech, speech_for
-from therapy_checkin.speech.crisis import CrisisLine, crisis_line
+from therapy_checkin.speech.crisis import CrisisLine, abuse_line, crisis_line
 from therapy_checkin.speech.ssml import Ssml, digits, document, join, pause, slowly
 from therapy_checkin.turn import turn_of
 
@@ -59,15 +70,10 @@ def crisis_speech(speech: Speech, line: CrisisLine) -> Ssml:
     )
 
 
-def crisis_card(speech: Speech, line: CrisisLine) -> str:
-    """The same facts as plain text for the Alexa app, one per line."""
-    return "\n".join(
-        (
-            speech("crisis_heard"),
-            speech("crisis_limits"),
-            speech("crisis_line", name=line.name, how=line.how.capitalize(), number=line.number),
-            speech("crisis_emergency", emergency=line.emergency),
-        )
+def helpline_card(speech: Speech, line: CrisisLine) -> str:
+    """The numbers as plain text for the Alexa app, under a neutral title, with nothing of what was said."""
+    return speech(
+        "helpline_card", name=line.name, how=line.how.capitalize(), number=line.number, emergency=line.emergency
     )
 
 
@@ -88,16 +94,6 @@ def emergency_speech(speech: Speech, line: CrisisLine) -> Ssml:
     )
 
 
-def emergency_card(speech: Speech, line: CrisisLine) -> str:
-    return "\n".join(
-        (
-            speech("emergency_heard"),
-            speech("emergency_call", emergency=line.emergency),
-            speech("emergency_line", name=line.name, how=line.how.capitalize(), number=line.number),
-        )
-    )
-
-
 def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> Ssml:
     """Distress: a kind word, the crisis line said slowly, then (when the session stays open) the offer."""
     number = spoken_number(line.number)
@@ -111,27 +107,39 @@ def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> Ssml:
     return join(speech("distress_heard"), pause(SENTENCE_PAUSE), numbers, *closing)
 
 
-def distress_card(speech: Speech, line: CrisisLine) -> str:
-    return "\n".join(
-        (
-            speech("distress_heard"),
-            speech("distress_line", name=line.name, how=line.how.capitalize(), number=line.number),
-            speech("distress_emergency", emergency=line.emergency),
-        )
+def abuse_speech(speech: Speech, locale: str | None) -> Ssml:
+    """Harm at home: the emergency number first, then a line for people hurt at home (or, where the country has
+    none, the crisis line), said slowly, and that nothing goes to the Alexa app."""
+    crisis, line = crisis_line(locale), abuse_line(locale)
+    name, how, number = (line.name, line.how, line.number) if line else (crisis.name, crisis.how, crisis.number)
+    spoken = spoken_number(number)
+    return join(
+        speech("abuse_heard"),
+        pause(SENTENCE_PAUSE),
+        slowly(
+            speech.ssml("abuse_emergency", emergency=spoken_number(crisis.emergency)),
+            pause(SENTENCE_PAUSE),
+            speech.ssml("abuse_line", name=name, how=how.capitalize(), number=spoken),
+            speech.ssml("crisis_repeat", number=spoken),
+        ),
+        pause(SENTENCE_PAUSE),
+        speech("abuse_no_card"),
     )
 
 
-def closing_answer(intent: str | None, locale: str | None) -> tuple[Ssml, str, str]:
-    """(speech, card title, card text) of the answer that ends the session, for any intent of the family.
+def closing_answer(intent: str | None, locale: str | None) -> tuple[Ssml, str | None]:
+    """(speech, card text or None) of the answer that ends the session, for any intent of the family.
 
     Distress gets its own gentle words here too, without the offer: this is what is said when the session
     cannot be kept (an error on the way, an envelope the SDK could not read)."""
     speech, line = speech_for(locale), crisis_line(locale)
+    if intent == intents.ABUSE:
+        return abuse_speech(speech, locale), None
     if intent == intents.EMERGENCY:
-        return emergency_speech(speech, line), speech("crisis_card_title"), emergency_card(speech, line)
+        return emergency_speech(speech, line), helpline_card(speech, line)
     if intent == intents.DISTRESS:
-        return distress_speech(speech, line, offer=False), speech("distress_card_title"), distress_card(speech, line)
-    return crisis_speech(speech, line), speech("crisis_card_title"), crisis_card(speech, line)
+        return distress_speech(speech, line, offer=False), helpline_card(speech, line)
+    return crisis_speech(speech, line), helpline_card(speech, line)
 
 
 def crisis_intent_of(handler_input: HandlerInput) -> str | None:
@@ -140,9 +148,45 @@ def crisis_intent_of(handler_input: HandlerInput) -> str | None:
         if not is_request_type("IntentRequest")(handler_input):
             return None
         name = get_intent_name(handler_input)
+        if name not in intents.CRISIS_INTENTS:
+            return None
+        intent = getattr(handler_input.request_envelope.request, "intent", None)
+        slots = getattr(intent, "slots", None) or {}
+        return name if heard_key_phrase(slots) else None
     except Exception:  # noqa: BLE001 - a request too broken to read is not answered here
         return None
-    return name if name in intents.CRISIS_INTENTS else None
+
+
+def heard_key_phrase(slots: Mapping[str, Any]) -> bool:
+    """Whether the crisis-family request holds a key phrase the model lists, or none at all (a sample of fixed
+    words, or one with the phrase slot around a fixed key phrase).
+
+    Alexa may fill a custom slot with words nobody listed; entity resolution says whether they matched a listed
+    value. The slots that carry the meaning (an act, a means, a feeling, a harm) must all have matched; where a
+    sample has only slots that say who ("{person} is not safe"), those must have matched."""
+    filled = {name: slot for name, slot in slots.items() if name != intents.CRISIS_PHRASE_SLOT and _value_of(slot)}
+    meaning = {name: slot for name, slot in filled.items() if name not in intents.CRISIS_WHO_SLOTS}
+    return all(_matched(slot) for slot in (meaning or filled).values())
+
+
+def _value_of(slot: Any) -> str | None:
+    value = slot.get("value") if isinstance(slot, dict) else getattr(slot, "value", None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _matched(slot: Any) -> bool:
+    """Whether entity resolution matched the slot's words to a value the model lists."""
+    if isinstance(slot, dict):
+        authorities = ((slot.get("resolutions") or {}).get("resolutionsPerAuthority")) or []
+        codes = [((authority or {}).get("status") or {}).get("code") for authority in authorities]
+    else:
+        resolutions = getattr(slot, "resolutions", None)
+        authorities = getattr(resolutions, "resolutions_per_authority", None) or []
+        codes = [
+            getattr(getattr(getattr(authority, "status", None), "code", None), "value", None)
+            for authority in authorities
+        ]
+    return "ER_SUCCESS_MATCH" in codes
 
 
 def _locale(handler_input: HandlerInput) -> str | None:
@@ -152,16 +196,15 @@ def _locale(handler_input: HandlerInput) -> str | None:
 
 def crisis_response(handler_input: HandlerInput, intent: str | None = None) -> Response:
     """The answer that ends the session, built from the request alone, on a fresh response."""
-    text, title, card = closing_answer(intent or crisis_intent_of(handler_input), _locale(handler_input))
+    locale = _locale(handler_input)
+    text, card = closing_answer(intent or crisis_intent_of(handler_input), locale)
     with contextlib.suppress(Exception):
         count("CrisisAnswered")
     handler_input.response_builder = ResponseFactory()
-    return (
-        handler_input.response_builder.speak(text)
-        .set_card(SimpleCard(title, card))
-        .set_should_end_session(True)
-        .response
-    )
+    builder = handler_input.response_builder.speak(text).set_should_end_session(True)
+    if card is not None:
+        builder.set_card(SimpleCard(speech_for(locale)("helpline_card_title"), card))
+    return builder.response
 
 
 def distress_response(handler_input: HandlerInput) -> Response:
@@ -181,7 +224,7 @@ def distress_response(handler_input: HandlerInput) -> Response:
     return (
         handler_input.response_builder.speak(distress_speech(speech, line, offer=True))
         .ask(speech("reprompt_distress_offer"))
-        .set_card(SimpleCard(speech("distress_card_title"), distress_card(speech, line)))
+        .set_card(SimpleCard(speech("helpline_card_title"), helpline_card(speech, line)))
         .response
     )
 
@@ -221,15 +264,15 @@ def crisis_reply_for_event(event: object) -> dict[str, object] | None:
     name = intent.get("name") if isinstance(intent, dict) else None
     if name not in intents.CRISIS_INTENTS:
         return None
+    slots = intent.get("slots") if isinstance(intent, dict) else None
+    if isinstance(slots, dict) and not heard_key_phrase(slots):
+        return None
     locale = request.get("locale") if isinstance(request, dict) else None
-    text, title, card = closing_answer(name, locale if isinstance(locale, str) else None)
+    locale = locale if isinstance(locale, str) else None
+    text, card = closing_answer(name, locale)
     with contextlib.suppress(Exception):
         count("CrisisAnswered")
-    return {
-        "version": "1.0",
-        "response": {
-            "outputSpeech": {"type": "SSML", "ssml": document(text)},
-            "card": {"type": "Simple", "title": title, "content": card},
-            "shouldEndSession": True,
-        },
-    }
+    response: dict[str, object] = {"outputSpeech": {"type": "SSML", "ssml": document(text)}, "shouldEndSession": True}
+    if card is not None:
+        response["card"] = {"type": "Simple", "title": speech_for(locale)("helpline_card_title"), "content": card}
+    return {"version": "1.0", "response": response}

@@ -37,7 +37,8 @@ class FallbackHandler(AbstractRequestHandler):
     """Something the model could not place, or an intent that makes no sense right now.
 
     Mid-sign it counts as a missed answer and the sign is asked again; at an offer the offer is asked again;
-    elsewhere the user hears help. The words were heard, so nothing here claims they were not.
+    elsewhere the user hears help. A crisis-family intent whose key phrase the model does not list lands here
+    too. The words were heard, so nothing here claims they were not.
     Registered last among request handlers, so it sees only what no other handler took.
     """
 
@@ -50,7 +51,9 @@ class FallbackHandler(AbstractRequestHandler):
         if state.asking_sign:
             question = own_question(turn, state.index)
             return missed_answer(handler_input, turn.speech("fallback_rating", question=question))
-        unplaced = is_intent_name(intents.FALLBACK)(handler_input)
+        # A crisis-family intent reaches this handler only when its key phrase was not one the model lists
+        # (handlers/crisis.py): words the skill could not place, like the fallback intent.
+        unplaced = any(is_intent_name(name)(handler_input) for name in (intents.FALLBACK, *intents.CRISIS_INTENTS))
         if unplaced and state.mode in OFFERS:
             question, reprompt = current_question(handler_input)
             return reply(handler_input, turn.speech("offer_not_understood", question=question), reprompt)

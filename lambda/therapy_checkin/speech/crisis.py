@@ -40,6 +40,37 @@ CRISIS_LINES: dict[str, CrisisLine] = {
 }
 
 
+@dataclass(frozen=True)
+class AbuseLine:
+    """A free line for people hurt or threatened at home, answering at any hour, for one locale."""
+
+    name: str
+    """Said aloud, without its number ("the National Domestic Violence Hotline")."""
+    how: str
+    number: str
+
+
+# Each checked against its operator's published details: the National Domestic Violence Hotline (US, 24 hours,
+# 1-800-799-7233); the National Domestic Abuse Helpline run by Refuge (England, free, 24 hours, 0808 2000 247);
+# 1800RESPECT (Australia's national domestic, family and sexual violence counselling line, 24 hours,
+# 1800 737 732); the Women Helpline (India, 181, 24 hours, run by the states under the Ministry of Women and
+# Child Development). Canada has no national line (shelters and lines are provincial), so en-CA hears the
+# emergency number and its crisis line, which takes calls from anyone in distress.
+ABUSE_LINES: dict[str, AbuseLine] = {
+    "en-US": AbuseLine(name="the National Domestic Violence Hotline", how="call", number="1 800 799 7233"),
+    "en-GB": AbuseLine(name="the National Domestic Abuse Helpline", how="call", number="0808 2000 247"),
+    "en-AU": AbuseLine(name="1800RESPECT", how="call", number="1800 737 732"),
+    "en-IN": AbuseLine(name="the Women Helpline", how="call", number="181"),
+}
+
+
+def abuse_line(locale: str | None) -> AbuseLine | None:
+    """The domestic violence line for the request's locale; None where the country has no national one."""
+    if locale in ABUSE_LINES:
+        return ABUSE_LINES[locale]
+    return None if locale in CRISIS_LINES else ABUSE_LINES[DEFAULT_CRISIS_LOCALE]
+
+
 def crisis_line(locale: str | None) -> CrisisLine:
     """The crisis line for the request's locale, or the US one for a locale not listed."""
     return CRISIS_LINES.get(locale or "", CRISIS_LINES[DEFAULT_CRISIS_LOCALE])
