@@ -1,0 +1,120 @@
+"""Every part of a request the skill relies on is one Alexa actually sends, given skill.json, or is handled when
+Alexa leaves it out.
+
+Alexa puts ``context.System.person`` in a request only for a skill that requests Skills Personalization
+(``alexa::person_id:read``) and only for a recognised voice whose owner turned "Personalize skills" on; the
+reminders scope's status only for a skill that declares it; APL's interface only for a skill that declares it
+and a device with a screen. ``apiEndpoint``, ``apiAccessToken`` and ``deviceId`` come with every request from a
+device, but not from every client (virtual-alexa leaves them out), so the skill must work without them too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools.conversation import Conversation
+from devtools.envelopes import Device
+from tests.conftest import Handler, user_items
+from therapy_checkin.storage import UserKey
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_CODE = ROOT / "lambda" / "therapy_checkin"
+MANIFEST = json.loads((ROOT / "skill-package" / "skill.json").read_text(encoding="utf-8"))["manifest"]
+
+Talk = Callable[..., Conversation]
+
+# What the code reads from a request's context, how to find it in the code, and what makes Alexa send it:
+# ("permission", name) in the manifest, ("interface", type) in the manifest, or ("always", why) for what every
+# device sends (the test below still runs conversations without it).
+REQUEST_FIELDS: dict[str, tuple[str, tuple[str, str]]] = {
+    "context.System.person": (r"\"person\"|\.person\b", ("permission", "alexa::person_id:read")),
+    "context.System.user.permissions": (
+        r"user\.permissions",
+        ("permission", "alexa::alerts:reminders:skill:readwrite"),
+    ),
+    "context.System.device.supportedInterfaces": (
+        r"get_supported_interfaces|supported_interfaces",
+        ("interface", "ALEXA_PRESENTATION_APL"),
+    ),
+    "context.System.apiEndpoint": (r"api_endpoint", ("always", "every device request")),
+    "context.System.apiAccessToken": (r"api_access_token", ("always", "every device request")),
+    "context.System.device.deviceId": (r"device_id", ("always", "every device request")),
+}
+"""Add a row when the code starts reading another part of the request."""
+
+WATCHED = re.compile(
+    r"\.(person|permissions|api_endpoint|api_access_token|device_id)\b|getattr\([^)]*\"(person|permissions)\"|supported_interfaces"
+)
+"""Code that reads one of these parts of a request: an attribute access, or a getattr by name."""
+
+
+def code_lines() -> list[tuple[str, str]]:
+    return [
+        (f"{path.relative_to(ROOT)}:{number}", line)
+        for path in sorted(SKILL_CODE.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if not line.lstrip().startswith("#")
+    ]
+
+
+def test_every_part_of_the_request_the_code_reads_is_listed() -> None:
+    unlisted = [
+        f"{place}: {line.strip()}"
+        for place, line in code_lines()
+        if WATCHED.search(line) and not any(re.search(pattern, line) for pattern, _ in REQUEST_FIELDS.values())
+    ]
+    assert unlisted == []
+    for name, (pattern, _) in REQUEST_FIELDS.items():
+        assert any(re.search(pattern, line) for _, line in code_lines()), f"{name} is no longer read: drop its row"
+
+
+@pytest.mark.parametrize("field", sorted(REQUEST_FIELDS))
+def test_what_the_code_reads_is_requested_in_the_manifest(field: str) -> None:
+    kind, name = REQUEST_FIELDS[field][1]
+    if kind == "permission":
+        assert name in {permission["name"] for permission in MANIFEST["permissions"]}
+    elif kind == "interface":
+        assert name in {interface["type"] for interface in MANIFEST["apis"]["custom"]["interfaces"]}
+    else:
+        assert kind == "always"
+
+
+def bare(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The envelope as the least a client sends: no person, no API endpoint or token, no device, no scopes."""
+    system = envelope["context"]["System"]
+    for key in ("person", "apiEndpoint", "apiAccessToken", "device"):
+        system.pop(key, None)
+    system["user"].pop("permissions", None)
+    return envelope
+
+
+def test_a_whole_check_in_works_with_none_of_what_alexa_may_leave_out(handler: Handler, dynamodb: Any) -> None:
+    device = Device()
+    conversation = Conversation(lambda event, context: handler(bare(event), context), device)
+    replies = [conversation.launch(), conversation.intent("AMAZON.YesIntent")]
+    replies += [conversation.rate(4) for _ in range(12)]
+    conversation.end_session()
+    replies.append(conversation.intent("RecapIntent"))
+    replies.append(conversation.intent("SetReminderIntent", day="sunday", time="19:00"))
+    assert replies[0].speech.startswith("Welcome to Therapy Check-In.")
+    assert not [reply.speech for reply in replies if "went wrong" in reply.speech]
+    asked = [directive.get("name") for directive in replies[-1].directives]
+    assert asked == ["AskFor"], "the reminder asks for its permission, which Alexa then asks by voice or on a card"
+    week = [item for item in user_items(dynamodb, UserKey.from_ids(device.user_id, None)) if "#CHECKIN#" in item["sk"]]
+    assert len(week) == 1 and sum(key.startswith("r_") for key in week[0]) == 12
+
+
+def test_without_the_personalization_permission_every_voice_is_the_account(talk: Talk, dynamodb: Any) -> None:
+    """No person in the request: whoever speaks is the account, and their answers are kept under it."""
+    device = Device(person_id=None)
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    conversation.rate(3)
+    assert user_items(dynamodb, UserKey.from_ids(device.user_id, None)), "stored under the account"
