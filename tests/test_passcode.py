@@ -546,59 +546,110 @@ def test_a_device_without_a_voice_profile_and_one_with_have_separate_passcodes(t
 # "I forgot my passcode"
 
 FORGOT = (
-    "I'm sorry. A passcode can't be recovered or reset by voice, because I can't be sure who's speaking. "
-    "Your check-ins still work. Deleting your data starts fresh, without a passcode. "
-    "Would you like to delete your data and start fresh?"
+    "I'm sorry. A passcode can't be reset by voice, since I can't be sure who's speaking. Your check-ins still "
+    "work. To start fresh, the account holder can disable the skill in the Alexa app. I've sent the steps there."
 )
 
 
-def assert_offers_fresh_start(reply: Reply) -> None:
-    assert reply.speech == FORGOT
-    assert reply.reprompt == "Would you like to delete your data and start fresh?"
-    assert not reply.ends_session
+def assert_explains_forgotten_passcode(reply: Reply) -> None:
+    """An honest answer, and no way for anyone in the room to wipe the data: the steps go to the Alexa app."""
+    assert reply.speech.startswith(FORGOT)
+    assert reply.card is not None and reply.card["title"] == "Forgot your passcode?"
+    assert "Disable Skill" in reply.card["content"] and "delete" in reply.card["content"]
+    assert reply.attributes.get("mode") != "confirm_delete"
 
 
-def test_forgetting_the_passcode_when_asked_for_it_offers_a_fresh_start_and_no_carries_on(
-    talk: Talk, dynamodb: Any
-) -> None:
+def test_forgetting_the_passcode_explains_and_carries_on_without_offering_a_wipe(talk: Talk, dynamodb: Any) -> None:
     conversation = rated(with_passcode(talk), 2, 4)
     conversation.intent("RecapIntent")
     conversation.intent("PasscodeIntent", code=WRONG)
     before = profile(dynamodb)
-    assert_offers_fresh_start(conversation.intent("ForgotPasscodeIntent"))
-    assert conversation.intent("AMAZON.HelpIntent").speech == "Would you like to delete your data and start fresh?"
-    kept = conversation.intent("AMAZON.NoIntent")
-    assert kept.speech.startswith("Okay. Nothing has changed, and your check-ins still work. Sign three of twelve")
-    assert not kept.ends_session
+    forgot = conversation.intent("ForgotPasscodeIntent")
+    assert_explains_forgotten_passcode(forgot)
+    assert "Sign three of twelve" in forgot.speech and not forgot.ends_session, "back to the check-in"
+    assert conversation.intent("AMAZON.YesIntent").speech, "a yes now deletes nothing"
     assert "Sign four of twelve" in conversation.rate(5).speech
     assert profile(dynamodb)["passcode"] == before["passcode"] and int(profile(dynamodb)["passcodeFailures"]) == 1
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2, "perspective": 4, "relationships": 5}]
 
 
-def test_a_fresh_start_goes_through_the_usual_delete_confirmation(talk: Talk, dynamodb: Any) -> None:
+def test_deleting_data_needs_the_passcode_and_a_wrong_one_deletes_nothing(talk: Talk, dynamodb: Any) -> None:
     conversation = rated(with_passcode(talk), 2)
     conversation.intent("AMAZON.StopIntent")
-    assert_offers_fresh_start(conversation.intent("ForgotPasscodeIntent"))
-    confirm = conversation.intent("AMAZON.YesIntent")
+    conversation.launch()
+    asked = conversation.intent("DeleteDataIntent")
+    assert asked.speech == "Your data is protected. To delete it, first say your passcode."
+    assert asked.reprompt == "What's your four-digit passcode?"
+    wrong = conversation.intent("PasscodeIntent", code=WRONG)
+    assert wrong.speech.startswith("That's not it. You can try two more times.")
+    assert conversation.intent("AMAZON.YesIntent").speech == "What's your four-digit passcode?", "yes is no passcode"
+    assert "passcode" in profile(dynamodb) and ratings_in_table(dynamodb) != {}, "nothing deleted"
+    confirm = conversation.intent("PasscodeIntent", code=CODE)
     assert confirm.speech == (
         "This deletes all your check-ins, ratings, and settings, and it can't be undone. Shall I delete everything?"
     )
-    assert table_items(dynamodb) != [], "nothing is deleted before the confirmation"
-    declined = conversation.intent("AMAZON.NoIntent")
-    assert declined.speech.startswith("Okay, I haven't deleted anything.") and declined.ends_session
-    assert "passcode" in profile(dynamodb)
-
-    conversation.intent("ForgotPasscodeIntent")
-    conversation.intent("AMAZON.YesIntent")
     deleted = conversation.intent("AMAZON.YesIntent")
     assert deleted.speech.startswith("Done. I've deleted all your check-ins") and deleted.ends_session
     assert table_items(dynamodb) == []
-    again = conversation.launch()
-    assert "Welcome to Therapy Check-In" in again.speech
-    conversation.intent("AMAZON.YesIntent")
-    conversation.rate(3)
-    recap = conversation.intent("RecapIntent")
-    assert any(fragment in recap.speech for fragment in disclosing_fragments()), "no passcode any more"
+
+
+def test_three_wrong_passcodes_lock_deletion_too(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("AMAZON.StopIntent")
+    conversation.launch()
+    conversation.intent("DeleteDataIntent")
+    conversation.intent("PasscodeIntent", code=WRONG)
+    conversation.intent("PasscodeIntent", code=WRONG)
+    conversation.intent("PasscodeIntent", code=WRONG)
+    again = conversation.intent("DeleteDataIntent")
+    assert again.speech.startswith("Your data is protected, and the passcode is locked for about 15 minutes")
+    assert "passcode" in profile(dynamodb) and ratings_in_table(dynamodb) != {}
+
+
+def test_no_to_the_passcode_before_deleting_keeps_everything(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("DeleteDataIntent")
+    kept = conversation.intent("AMAZON.NoIntent")
+    assert kept.speech.startswith("Okay, I haven't deleted anything. Sign two of twelve")
+    assert ratings_in_table(dynamodb) != {}
+
+
+def test_a_session_that_gave_the_passcode_for_a_recap_is_asked_only_to_confirm(talk: Talk, dynamodb: Any) -> None:
+    conversation = rated(with_passcode(talk), 2)
+    conversation.intent("RecapIntent")
+    conversation.intent("PasscodeIntent", code=CODE)
+    assert conversation.intent("DeleteDataIntent").speech.startswith("This deletes all your check-ins")
+
+
+def test_a_confirmation_never_deletes_guarded_data_without_the_passcode(talk: Talk, dynamodb: Any) -> None:
+    """A session asked to confirm before a passcode was set elsewhere: its yes asks for the passcode instead."""
+    first = talk()
+    first.launch()
+    first.intent("AMAZON.YesIntent")
+    first.rate(3)
+    assert first.intent("DeleteDataIntent").speech.startswith("This deletes all your check-ins")
+    second = talk(first.device)
+    second.launch()
+    set_passcode(second)
+    guarded = first.intent("AMAZON.YesIntent")
+    assert guarded.speech == "Your data is protected. To delete it, first say your passcode."
+    assert ratings_in_table(dynamodb) != {} and "passcode" in profile(dynamodb)
+
+
+def test_setting_a_passcode_never_replaces_one_set_meanwhile_on_another_device(talk: Talk, dynamodb: Any) -> None:
+    kitchen = talk()
+    kitchen.launch()
+    kitchen.intent("SetPasscodeIntent")
+    kitchen.intent("PasscodeIntent", code=CODE)
+    bedroom = talk(kitchen.device)
+    bedroom.launch()
+    assert set_passcode(bedroom, WRONG).speech.startswith("Your passcode is set.")
+    late = kitchen.intent("PasscodeIntent", code=CODE)
+    assert late.speech.startswith("A passcode was set for you on another device just now, so I've kept that one.")
+    kitchen.intent("AMAZON.StopIntent")
+    kitchen.launch()
+    kitchen.intent("RecapIntent")
+    assert kitchen.intent("PasscodeIntent", code=WRONG).speech != ASKED, "the bedroom's passcode opens recaps"
 
 
 def test_forgetting_works_while_locked_and_in_the_middle_of_setting_one(
@@ -606,8 +657,7 @@ def test_forgetting_works_while_locked_and_in_the_middle_of_setting_one(
 ) -> None:
     conversation = rated(with_passcode(talk), 2)
     three_wrong(conversation)
-    assert_offers_fresh_start(conversation.intent("ForgotPasscodeIntent"))
-    assert conversation.intent("AMAZON.NoIntent").speech.startswith("Okay. Nothing has changed")
+    assert_explains_forgotten_passcode(conversation.intent("ForgotPasscodeIntent"))
 
     newcomer = talk()
     newcomer.launch()

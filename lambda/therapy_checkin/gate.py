@@ -19,6 +19,7 @@ only for the account's own scope without a passcode (:attr:`PastAnswers.ratings_
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,6 +86,15 @@ class SummaryWithheld(Enum):
     """A passcode guards this speaker's recaps and was not given this session."""
     UNKNOWN = "unknown"
     """The table cannot be reached and this session never learnt whether a passcode is set."""
+
+
+def lock_wait_words(turn: Turn, locked_until: datetime | None) -> str:
+    """How long until a lock ends, by the server's clock, rounded up: "about 14 minutes", "about 3 hours"."""
+    now = clock.server_now()
+    minutes = max(1, math.ceil(((locked_until or now) - now).total_seconds() / 60))
+    if minutes < 60:
+        return turn.speech("wait_minutes", count=minutes)
+    return turn.speech("wait_hours", count=math.ceil(minutes / 60))
 
 
 def guard_of(turn: Turn) -> PasscodeGuard:

@@ -50,7 +50,6 @@ from therapy_checkin.handlers.menu import (
 )
 from therapy_checkin.handlers.passcode import (
     ForgotPasscodeHandler,
-    FreshStartAnswerHandler,
     PasscodeDeclineHandler,
     PasscodeEntryHandler,
     PasscodeGateHandler,
@@ -108,7 +107,6 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
         # handlers: four digits may arrive as RateIntent. A forgotten passcode is heard in every mode.
         ForgotPasscodeHandler(),
-        FreshStartAnswerHandler(),
         ConfirmDeleteHandler(),
         PasscodeEntryHandler(),
         PasscodeDeclineHandler(),

@@ -113,8 +113,8 @@ class Mode(str, Enum):
     CONFIRM_PASSCODE = "confirm_passcode"
     PASSCODE_FOR_RECAP = "passcode_for_recap"
     PASSCODE_TO_REMOVE = "passcode_to_remove"
-    OFFER_FRESH_START = "offer_fresh_start"
-    """The passcode was forgotten: offered to delete the data and start fresh."""
+    PASSCODE_FOR_DELETE = "passcode_for_delete"
+    """ "Delete my data" with a passcode set: the passcode is asked before the deletion is confirmed."""
     OFFER_REMINDER = "offer_reminder"
     """After the first completed check-in: offered a weekly reminder."""
     REMINDER_DAY = "reminder_day"
@@ -129,10 +129,16 @@ class Mode(str, Enum):
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
 ASKING_A_SIGN = (Mode.RATING, Mode.CHANGING)
-PASSCODE_MODES = (Mode.SET_PASSCODE, Mode.CONFIRM_PASSCODE, Mode.PASSCODE_FOR_RECAP, Mode.PASSCODE_TO_REMOVE)
+PASSCODE_MODES = (
+    Mode.SET_PASSCODE,
+    Mode.CONFIRM_PASSCODE,
+    Mode.PASSCODE_FOR_RECAP,
+    Mode.PASSCODE_TO_REMOVE,
+    Mode.PASSCODE_FOR_DELETE,
+)
 SETTING_REMINDER = (Mode.REMINDER_DAY, Mode.REMINDER_TIME, Mode.REMINDER_PERMISSION)
 REMINDER_MODES = (Mode.OFFER_REMINDER, *SETTING_REMINDER)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, Mode.OFFER_FRESH_START, *SETTING_REMINDER)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER)
 """Modes that wait for one answer and take nothing else. The offer of a reminder is not one: anything else said
 then is simply answered, and the offer lapses."""
 

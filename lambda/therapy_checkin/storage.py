@@ -601,13 +601,20 @@ class CheckInStore:
         f"{LEGACY_LOCKED_UNTIL_ATTRIBUTE}"
     )
 
-    def save_passcode(self, user: UserKey, passcode: PasscodeHash, now: datetime) -> None:
-        """Store a new passcode's hash (never the digits) and clear any earlier tries or lock."""
-        self._update_profile(
-            user,
-            f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now REMOVE {self._CLEARED}",
-            {":code": _passcode_item(passcode), ":now": _iso(now)},
-        )
+    def save_passcode(self, user: UserKey, passcode: PasscodeHash, now: datetime) -> bool:
+        """Store a new passcode's hash (never the digits) and clear any earlier tries or lock, only where none is
+        set: False when one was set meanwhile (another device), which then stays as it is."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now REMOVE {self._CLEARED}",
+                ConditionExpression=f"attribute_not_exists({PASSCODE_ATTRIBUTE})",
+                ExpressionAttributeValues={":code": _passcode_item(passcode), ":now": _iso(now)},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def remove_passcode(self, user: UserKey, now: datetime) -> None:
         self._update_profile(

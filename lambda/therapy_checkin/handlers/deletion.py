@@ -1,8 +1,10 @@
 """Deleting data: "delete my data" (after a yes), and everything of an account when the skill is disabled.
 
 Spoken deletion removes the speaker's own items: the recognised voice profile's, or the account's own scope
-when no voice is recognised, so one person cannot erase another's check-ins. Disabling the skill removes the
-whole account, every scope, when Alexa says it will not keep the user's identity (``NOT_PERSISTED``).
+when no voice is recognised, so one person cannot erase another's check-ins. With a passcode set, the
+passcode is asked first (once a session, like recaps), and a deletion is never confirmed without it.
+Disabling the skill removes the whole account, every scope, when Alexa says it will not keep the user's
+identity (``NOT_PERSISTED``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from therapy_checkin import intents
+from therapy_checkin import clock, intents
+from therapy_checkin.gate import guard_of, lock_wait_words
 from therapy_checkin.handlers.detour import come_back, start_detour
 from therapy_checkin.handlers.errors import log_safely
 from therapy_checkin.handlers.reminders import ReminderRemoval, remove_reminder
@@ -44,19 +47,43 @@ def persistence_status_of(event: Any) -> str | None:
 
 
 class DeleteDataHandler(AbstractRequestHandler):
-    """ "Delete my data": say what will go, and ask for a yes first."""
+    """ "Delete my data": the passcode first when one is set, then say what will go, and ask for a yes."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.DELETE_DATA)(handler_input) and turn_of(handler_input).state.mode not in DETOURS
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        start_detour(handler_input, Mode.CONFIRM_DELETE)
-        return reply(handler_input, turn.speech("confirm_delete"), turn.speech("reprompt_confirm_delete"))
+        return ask_to_delete(handler_input, start=True)
+
+
+def ask_to_delete(handler_input: HandlerInput, start: bool) -> Response:
+    """The passcode question when a passcode guards the speaker's data and this session has not given it;
+    otherwise the confirmation. ``start`` opens the detour; otherwise the turn is already in one."""
+    turn = turn_of(handler_input)
+    guard = guard_of(turn)
+    if guard.passcode is not None and not turn.state.recap_unlocked:
+        if guard.locked(clock.server_now()):
+            start_detour(handler_input, Mode.PASSCODE_FOR_DELETE)
+            return come_back(
+                handler_input, turn.speech("delete_locked", wait=lock_wait_words(turn, guard.locked_until))
+            )
+        mode = Mode.PASSCODE_FOR_DELETE
+        question = turn.speech("passcode_for_delete")
+        reprompt = turn.speech("reprompt_passcode")
+    else:
+        mode = Mode.CONFIRM_DELETE
+        question, reprompt = turn.speech("confirm_delete"), turn.speech("reprompt_confirm_delete")
+    if start:
+        start_detour(handler_input, mode)
+    else:
+        turn.state.mode = mode
+    return reply(handler_input, question, reprompt)
 
 
 class ConfirmDeleteHandler(AbstractRequestHandler):
-    """Yes deletes every item of the speaker and ends the session; no deletes nothing and carries on."""
+    """Yes deletes every item of the speaker and ends the session; no deletes nothing and carries on.
+
+    The passcode is checked once more: a yes never deletes data a passcode guards unless this session gave it."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         yes_or_no = is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
@@ -66,6 +93,8 @@ class ConfirmDeleteHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         if is_intent_name(intents.NO)(handler_input):
             return come_back(handler_input, turn.speech("delete_declined"))
+        if not turn.state.recap_unlocked and guard_of(turn).passcode is not None:
+            return ask_to_delete(handler_input, start=False)
         try:
             # The speaker's reminder goes first, through the Reminders API: if that fails, nothing is deleted.
             removal = remove_reminder(handler_input)

@@ -6,7 +6,8 @@ it" and "say it again" the session holds only the first entry's salted hash. Thr
 (and removing the passcode) for fifteen minutes, then an hour, then a day (see
 :mod:`therapy_checkin.domain.passcode`). Each try is counted on the profile item before it is compared, so a
 new session, or many guesses at once, cannot start the count again. "I forgot my passcode" is answered
-honestly: it cannot be recovered by voice, check-ins still work, and deleting the data starts fresh.
+honestly: it cannot be recovered or reset by voice, check-ins still work, and starting fresh needs the account
+holder (disabling the skill in the Alexa app). With a passcode set, deleting data by voice needs it too.
 
 Alexa may hear four digits as either ``PasscodeIntent`` (``code``) or ``RateIntent`` (``rating``), so while a
 passcode is being asked both are read, and these handlers are registered before the rating handler.
@@ -14,18 +15,19 @@ passcode is being asked both are read, and these handlers are registered before 
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
 
 from therapy_checkin import clock, intents
 from therapy_checkin.domain.passcode import MAX_FAILURES, PasscodeHash, hash_passcode, lock_duration, parse_code
-from therapy_checkin.gate import PasscodeNeeded, RecapsLocked, guard_of
+from therapy_checkin.gate import PasscodeNeeded, RecapsLocked, guard_of, lock_wait_words
+from therapy_checkin.handlers.deletion import ask_to_delete
 from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
 from therapy_checkin.handlers.recap import answer_trend, ask_which_sign, recap_reply
 from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
@@ -40,15 +42,6 @@ def _heard_code(handler_input: HandlerInput) -> str | None:
     return parse_code(slot_text(handler_input, intents.CODE_SLOT)) or parse_code(
         slot_text(handler_input, intents.RATING_SLOT)
     )
-
-
-def _wait(turn: Turn, locked_until: datetime | None) -> str:
-    """How long until the lock ends, by the server's clock, rounded up: "about 14 minutes", "about 3 hours"."""
-    now = clock.server_now()
-    minutes = max(1, math.ceil(((locked_until or now) - now).total_seconds() / 60))
-    if minutes < 60:
-        return turn.speech("wait_minutes", count=minutes)
-    return turn.speech("wait_hours", count=math.ceil(minutes / 60))
 
 
 _LOCK_LENGTHS = {
@@ -122,7 +115,9 @@ class RemovePasscodeHandler(AbstractRequestHandler):
         if guard.passcode is None:
             return _carry_on(handler_input, turn.speech("passcode_none"))
         if guard.locked(clock.server_now()):
-            return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
+            return _carry_on(
+                handler_input, turn.speech("passcode_locked", wait=lock_wait_words(turn, guard.locked_until))
+            )
         start_detour(handler_input, Mode.PASSCODE_TO_REMOVE)
         return reply(handler_input, turn.speech("passcode_to_remove"), turn.speech("reprompt_passcode"))
 
@@ -147,7 +142,7 @@ class PasscodeGateHandler(AbstractExceptionHandler):
             response = reply(handler_input, turn.speech("passcode_for_recap"), turn.speech("reprompt_passcode"))
         else:
             until = exception.until if isinstance(exception, RecapsLocked) else None
-            response = _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, until)))
+            response = _carry_on(handler_input, turn.speech("passcode_locked", wait=lock_wait_words(turn, until)))
         attributes = {} if response.should_end_session else turn.state.to_attributes()
         handler_input.attributes_manager.session_attributes = attributes
         return response
@@ -198,8 +193,10 @@ def _second_entry(handler_input: HandlerInput, code: str) -> Response:
     if first is None or not first.matches(code):
         turn.state.mode = Mode.SET_PASSCODE
         return reply(handler_input, turn.speech("passcode_mismatch"), turn.speech("reprompt_passcode_new"))
-    turn.store.save_passcode(turn.user, first, turn.now)
     turn.state.recap_guarded = True
+    if not turn.store.save_passcode(turn.user, first, turn.now):
+        # Another device set one between this one's two entries: that one stays, and this one is not kept.
+        return come_back(handler_input, turn.speech("passcode_set_elsewhere"))
     count("PasscodeSet")
     return come_back(handler_input, turn.speech("passcode_saved"))
 
@@ -237,12 +234,14 @@ def _check(handler_input: HandlerInput, code: str) -> Response:
 
 def _locked(handler_input: HandlerInput, guard: PasscodeGuard) -> Response:
     turn = turn_of(handler_input)
-    return _carry_on(handler_input, turn.speech("passcode_locked", wait=_wait(turn, guard.locked_until)))
+    return _carry_on(handler_input, turn.speech("passcode_locked", wait=lock_wait_words(turn, guard.locked_until)))
 
 
 def _no_passcode(handler_input: HandlerInput) -> Response:
     """The passcode was removed meanwhile (another device): nothing to check, and nothing is unlocked by it."""
     turn = turn_of(handler_input)
+    if turn.state.mode is Mode.PASSCODE_FOR_DELETE:
+        return ask_to_delete(handler_input, start=False)
     removing = turn.state.mode is Mode.PASSCODE_TO_REMOVE
     leave_detour(handler_input)
     if removing:
@@ -254,6 +253,9 @@ def _no_passcode(handler_input: HandlerInput) -> Response:
 def _unlocked(handler_input: HandlerInput) -> Response:
     """The right passcode: remove it when that was asked, otherwise open recaps for this session."""
     turn = turn_of(handler_input)
+    if turn.state.mode is Mode.PASSCODE_FOR_DELETE:
+        turn.state.recap_unlocked = True
+        return ask_to_delete(handler_input, start=False)
     if turn.state.mode is Mode.PASSCODE_TO_REMOVE:
         turn.store.remove_passcode(turn.user, turn.now)
         count("PasscodeRemoved")
@@ -277,16 +279,19 @@ class PasscodeDeclineHandler(AbstractRequestHandler):
         turn.state.passcode_draft = None
         if mode is Mode.PASSCODE_FOR_RECAP:
             return _carry_on(handler_input, turn.speech("passcode_declined"))
+        if mode is Mode.PASSCODE_FOR_DELETE:
+            return come_back(handler_input, turn.speech("delete_declined"))
         key = "passcode_kept" if mode is Mode.PASSCODE_TO_REMOVE else "passcode_left_unset"
         return come_back(handler_input, turn.speech(key))
 
 
 class ForgotPasscodeHandler(AbstractRequestHandler):
-    """ "I forgot my passcode", in any mode: an honest way out instead of a loop.
+    """ "I forgot my passcode", in any mode: an honest way out instead of a loop, and never a wipe by voice.
 
-    No one can verify a voice, so a passcode is never recovered or reset by speaking. Check-ins still work,
-    and deleting the data (after the usual confirmation) starts fresh, with no passcode. Registered before the
-    detour handlers, so it is heard while the passcode is being asked too.
+    No one can verify a voice, so a passcode is never recovered or reset by speaking, and nobody in the room can
+    erase someone's check-ins by claiming to have forgotten it. Check-ins still work. Starting fresh needs the
+    account holder: disabling the skill in the Alexa app, which the card explains. Registered before the detour
+    handlers, so it is heard while the passcode is being asked too.
     """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -299,8 +304,9 @@ class ForgotPasscodeHandler(AbstractRequestHandler):
         if guard_of(turn).passcode is None:
             return _nothing_to_forget(handler_input)
         state.passcode_draft = None
-        start_detour(handler_input, Mode.OFFER_FRESH_START)
-        return reply(handler_input, turn.speech("forgot_passcode"), turn.speech("reprompt_forgot_passcode"))
+        response = _carry_on(handler_input, turn.speech("forgot_passcode"))
+        response.card = SimpleCard(turn.speech("forgot_passcode_card_title"), turn.speech("forgot_passcode_card"))
+        return response
 
 
 def _nothing_to_forget(handler_input: HandlerInput) -> Response:
@@ -311,18 +317,3 @@ def _nothing_to_forget(handler_input: HandlerInput) -> Response:
         state.passcode_draft, state.mode = None, Mode.SET_PASSCODE
         return reply(handler_input, turn.speech("forgot_new_passcode"), turn.speech("reprompt_passcode_new"))
     return _carry_on(handler_input, turn.speech("forgot_no_passcode"))
-
-
-class FreshStartAnswerHandler(AbstractRequestHandler):
-    """Yes to starting fresh goes on to the usual delete confirmation; no carries on where the user was."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        yes_or_no = is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
-        return yes_or_no and turn_of(handler_input).state.mode is Mode.OFFER_FRESH_START
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        if is_intent_name(intents.NO)(handler_input):
-            return _carry_on(handler_input, turn.speech("forgot_kept"))
-        start_detour(handler_input, Mode.CONFIRM_DELETE)
-        return reply(handler_input, turn.speech("confirm_delete"), turn.speech("reprompt_confirm_delete"))

@@ -156,7 +156,7 @@ DETOUR_QUESTIONS = {
     Mode.CONFIRM_PASSCODE: "reprompt_passcode_confirm",
     Mode.PASSCODE_FOR_RECAP: "reprompt_passcode",
     Mode.PASSCODE_TO_REMOVE: "reprompt_passcode",
-    Mode.OFFER_FRESH_START: "reprompt_forgot_passcode",
+    Mode.PASSCODE_FOR_DELETE: "reprompt_passcode",
     Mode.OFFER_REMINDER: "reprompt_reminder_offer",
     Mode.REMINDER_DAY: "reprompt_reminder_day",
     Mode.REMINDER_TIME: "reprompt_reminder_time",
