@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext
+from devtools.fake_alexa_api import FakeAlexaApi
 from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, Figures, examples, table_items
-from tests.test_reminders import offers_reminder
+from tests.test_dynamodb_calls import seed_history
+from tests.test_reminders import offers_reminder, with_reminder
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import PendingWrite, SessionState
 from therapy_checkin.storage import CheckInStore, UserKey
@@ -475,3 +477,116 @@ def test_flushing_any_pending_answers_follows_the_rules(
         if f"r_{sign_id}" in stored
     }
     assert (ratings, set(stored.get("skipped", {}).get("SS", []))) == _expected(before, answers)
+
+
+@pytest.mark.slow
+def test_every_kind_of_turn_answers_in_time_when_every_call_is_throttled_once(
+    talk: Talk,
+    dynamodb: Any,
+    faults: FaultInjector,
+    throttle: Callable[[], ThrottleFirstAttempt],
+    figure: Figures,
+) -> None:
+    """A long history, a passcode, a check-in, a recap behind the passcode, a trend, and a deletion, with every
+    DynamoDB call throttled once and botocore backing off for real: each turn answers in under six seconds, and
+    a turn that ran short of time says so calmly instead of being cut off. (No wrong passcode here: moto applies
+    a write before this hook's throttled answer reaches botocore, so its retry would count a try twice.)"""
+    device = Device()
+    seed_history(dynamodb, device, weeks=120)
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    conversation.intent("PasscodeIntent", code="4821")
+    conversation.intent("PasscodeIntent", code="4821")
+    conversation.intent("AMAZON.StopIntent")
+    hook = throttle()
+    turns: list[tuple[str, Callable[[], Reply]]] = [
+        ("launch", conversation.launch),
+        ("yes", lambda: conversation.intent("AMAZON.YesIntent")),
+        *((f"rating {n}", lambda: conversation.rate(3)) for n in range(1, 13)),
+        ("recap", lambda: conversation.intent("RecapIntent")),
+        ("right passcode", lambda: conversation.intent("PasscodeIntent", code="4821")),
+        ("trend", lambda: conversation.intent("TrendIntent", sign="hope")),
+        ("delete my data", lambda: conversation.intent("DeleteDataIntent")),
+        ("yes, delete", lambda: conversation.intent("AMAZON.YesIntent")),
+    ]
+    times: dict[str, float] = {}
+    replies: dict[str, Reply] = {}
+    for label, turn in turns:
+        replies[label], times[label] = timed(turn)
+    slowest = max(times, key=lambda label: times[label])
+    report(figure, f"every turn, {hook.throttled} calls throttled once; slowest: {slowest}", times[slowest])
+    assert times[slowest] < TURN_LIMIT_SECONDS, times
+    assert hook.throttled >= 20
+    assert all("went wrong" not in reply.speech for reply in replies.values())
+    deleted = replies["yes, delete"]
+    assert deleted.ends_session
+    assert deleted.speech.startswith(("Done. I've deleted", "I couldn't delete everything")), deleted.speech
+
+
+def test_a_deletion_short_of_time_stops_calling_and_says_so_and_the_next_one_finishes(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    """Every call checks the time left first, not only the answers kept through an outage: a deletion on a slow
+    table stops before it could outlast the function, says plainly that it did not finish, and the next try
+    deletes the rest."""
+    device = Device()
+    seed_history(dynamodb, device, weeks=120)
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("DeleteDataIntent")
+    conversation.context = lambda: ContextLosingASecondPerCall(faults.calls)
+    faults.calls.clear()
+    short = conversation.intent("AMAZON.YesIntent")
+    assert short.speech == "Sorry, I couldn't finish deleting your data just now. Please try again in a few minutes."
+    assert len(faults.calls) == 5, "calls start only while 2.5 s or more are left: 7, 6, 5, 4 and 3 s"
+    assert table_items(dynamodb), "what time did not allow is still there, and nobody was told otherwise"
+    conversation.context = FakeLambdaContext
+    conversation.launch()
+    conversation.intent("DeleteDataIntent")
+    assert conversation.intent("AMAZON.YesIntent").speech.startswith("Done. I've deleted all your check-ins")
+    assert table_items(dynamodb) == []
+
+
+def test_no_alexa_api_call_starts_when_little_time_is_left(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
+    conversation = with_reminder(talk, alexa_api)
+    conversation.launch()
+    alexa_api.requests.clear()
+    conversation.context = lambda: FakeLambdaContext(timeout_ms=2400)
+    asked = conversation.intent("ReminderStatusIntent")
+    assert asked.speech == "I can't reach your check-ins just now. Please try again in a few minutes."
+    assert alexa_api.requests == [], "a call that could outlast the function is never started"
+
+
+def test_an_alexa_api_call_checks_the_time_itself() -> None:
+    """The API client refuses on its own, whoever calls it: the reminder's read, the time zone, the permission."""
+    from ask_sdk_core.exceptions import ApiClientException
+    from ask_sdk_model.services import ApiClientRequest
+
+    from therapy_checkin import budget
+    from therapy_checkin.alexa_api import TimedApiClient
+
+    budget.begin_turn(FakeLambdaContext(timeout_ms=2400))
+    with pytest.raises(ApiClientException, match="time"):
+        TimedApiClient().invoke(ApiClientRequest(url="https://api.amazonalexa.com/v1/alerts/reminders", method="GET"))
+    budget.begin_turn(FakeLambdaContext(timeout_ms=2600))
+    assert budget.time_for_a_call()
+
+
+def test_a_long_outage_keeps_the_newest_answers(talk: Talk, dynamodb: Any, faults: FaultInjector) -> None:
+    """More answers than the session keeps (64) while the table is down: the newest are kept, so the answer
+    the person gave last is the one stored when the table is back."""
+    conversation = started(talk)
+    faults.fail("UpdateItem", "throttled")
+    for index in range(12):
+        conversation.rate(index % 5 + 1)
+    for change in range(60):
+        conversation.intent("ChangeAnswerIntent", signNumber="1")
+        conversation.rate(change % 4 + 1)
+    conversation.intent("ChangeAnswerIntent", signNumber="1")
+    conversation.rate(5)
+    assert len(conversation.attributes["pending"]) == 64
+    faults.recover()
+    conversation.intent("AMAZON.RepeatIntent")
+    assert "pending" not in conversation.attributes
+    assert ratings_of(week_item(dynamodb))["connection"] == 5, "the last answer given, not one from before"

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
+from therapy_checkin import budget
+
 API_TIMEOUT_SECONDS = 1.0
 """Bound on connecting and on each read. The Settings API answers in tens of milliseconds; a second lets a
 slow answer through while leaving the turn most of its 8 seconds."""
@@ -48,6 +50,9 @@ class TimedApiClient(ApiClient):
         import urllib.error
         import urllib.request
 
+        if not budget.time_for_a_call():
+            # A call started now could outlast the function: callers treat this as Alexa not answering.
+            raise ApiClientException("Not enough of the turn's time left for the request")
         url = request.url or ""
         _check_scheme(url)
         headers = _headers(request.headers)

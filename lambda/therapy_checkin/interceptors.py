@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from therapy_checkin import intents
+from therapy_checkin import budget, intents
 from therapy_checkin.observability import logger
 from therapy_checkin.saving import flush_pending
 from therapy_checkin.storage import CheckInStore, StorageUnavailable, begin_turn
@@ -24,6 +24,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         begin_turn()
+        budget.begin_turn(handler_input.context)
         turn = start_turn(handler_input, self.store)
         request = handler_input.request_envelope.request
         intent = get_intent_name(handler_input) if is_request_type("IntentRequest")(handler_input) else None

@@ -10,48 +10,24 @@ Three rules keep that safe and quick:
 
 - A week's pending answers go to the table folded into one UpdateItem, however many there are: eleven
   answers kept through an outage cost one call, not eleven, each of which could be throttled and backed off.
-- No call starts once less than :data:`RESERVE_MS` of the function's time is left: what is not stored then
-  stays pending, and the turn still answers before Lambda's timeout (Alexa would otherwise hear an error and
-  the session, with its pending answers, would be lost).
+- No call starts once less than :data:`therapy_checkin.budget.RESERVE_MS` of the function's time is left (as
+  for every call the skill makes): what is not stored then stays pending, and the turn still answers before
+  Lambda's timeout (Alexa would otherwise hear an error and the session, with its pending answers, would be
+  lost).
 - Each answer is stored in the scope of the voice that gave it, and only over an older answer of its sign.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
+from therapy_checkin.budget import time_for_a_call
 from therapy_checkin.domain.weeks import parse_timestamp
 from therapy_checkin.observability import count, logger
 from therapy_checkin.session import PendingWrite
-from therapy_checkin.storage import StorageUnavailable, TimedRating, UserKey, WeekUpdate, seconds_into_turn
+from therapy_checkin.storage import StorageUnavailable, TimedRating, UserKey, WeekUpdate
 from therapy_checkin.turn import Turn
-
-FUNCTION_TIMEOUT_MS = 7000
-"""The function's timeout in ``template.yaml``; used only when Lambda's context cannot say what is left."""
-RESERVE_MS = 2500
-"""Time kept back from storage calls: one call that hangs costs at most about 2.4 s (see
-:data:`therapy_checkin.storage.MAX_ATTEMPTS`), and the answer itself needs a few milliseconds."""
-
-
-def remaining_ms(turn: Turn) -> int:
-    """Milliseconds left before Lambda stops this invocation, from its context when it can tell, otherwise
-    counted from the start of the turn against the function's timeout."""
-    method = getattr(getattr(turn.handler_input, "context", None), "get_remaining_time_in_millis", None)
-    if callable(method):
-        try:
-            left: Any = method()
-        except Exception:  # noqa: BLE001 - a context that cannot tell is treated as absent
-            left = None
-        if isinstance(left, int | float) and not isinstance(left, bool) and math.isfinite(left):
-            return int(left)
-    return FUNCTION_TIMEOUT_MS - int(seconds_into_turn() * 1000)
-
-
-def time_for_a_call(turn: Turn) -> bool:
-    return remaining_ms(turn) >= RESERVE_MS
 
 
 def fold(writes: Sequence[PendingWrite], now: datetime, streak: int | None = None) -> WeekUpdate:
@@ -99,14 +75,14 @@ def _store_week(
     """Store one scope's week: folded in one call, or, when the table refuses the fold because some answer
     there is newer, sign by sign so that the newer answers stay and the others land. False when time ran out
     first (what is left stays pending). Raises :class:`StorageUnavailable`."""
-    if not time_for_a_call(turn):
+    if not time_for_a_call():
         return False
     update = fold(writes, turn.now)
     if turn.store.save_week(user, week, update):
         _settle(turn, writes, live)
         return True
     for part in _by_sign(writes):
-        if not time_for_a_call(turn):
+        if not time_for_a_call():
             return False
         # Refused means a newer rating of this sign is stored, or the skip met a rating: settled either way.
         turn.store.save_week(user, week, fold(part, turn.now, streak=update.streak))

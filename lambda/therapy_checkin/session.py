@@ -218,6 +218,8 @@ OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
 RECAP_OFFER = "recapOffer"
 MAX_PENDING = 64
+"""Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
+newer, and a newer answer of a sign replaces an older one anyway)."""
 MAX_STREAK = 100_000
 FAMILIAR = "familiar"
 EXPLAINED = "explained"
@@ -283,7 +285,7 @@ class SessionState:
             WEEK: _answers_to_attributes(self.answers) if self.answers else None,
             TIME_ZONE: self.time_zone,
             TIME_ZONE_UNAVAILABLE: self.time_zone_unavailable or None,
-            PENDING: [write.to_attributes() for write in self.pending] or None,
+            PENDING: [write.to_attributes() for write in self.pending[-MAX_PENDING:]] or None,
             RECAP_UNLOCKED: self.recap_unlocked or None,
             RECAP_GUARDED: self.recap_guarded,
             PENDING_RECAP: _pending_recap_to_attributes(self.pending_recap),
@@ -313,7 +315,7 @@ class SessionState:
         owner = raw.get(OWNER)
         pending = raw.get(PENDING)
         writes = (
-            PendingWrite.from_attributes(item) for item in (pending if isinstance(pending, list) else [])[:MAX_PENDING]
+            PendingWrite.from_attributes(item) for item in (pending if isinstance(pending, list) else [])[-MAX_PENDING:]
         )
         time_zone = raw.get(TIME_ZONE)
         guarded = raw.get(RECAP_GUARDED)

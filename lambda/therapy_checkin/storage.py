@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from therapy_checkin import budget
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.passcode import LOCK_DURATIONS, MAX_FAILURES, PasscodeHash, lock_duration
 from therapy_checkin.domain.signs import is_sign
@@ -124,19 +125,11 @@ class StorageUnavailable(Exception):
 
 
 _outage_this_turn: contextvars.ContextVar[bool] = contextvars.ContextVar("outage_this_turn", default=False)
-_turn_started: contextvars.ContextVar[float | None] = contextvars.ContextVar("turn_started", default=None)
 
 
 def begin_turn() -> None:
     """Forget any outage seen by an earlier request: each turn tries the table afresh, once."""
     _outage_this_turn.set(False)
-    _turn_started.set(time.monotonic())
-
-
-def seconds_into_turn() -> float:
-    """How long this turn has run since :func:`begin_turn`: a clock for when Lambda's own is not available."""
-    started = _turn_started.get()
-    return 0.0 if started is None else time.monotonic() - started
 
 
 class _OutageAwareClient:
@@ -168,6 +161,9 @@ class _OutageAwareClient:
             if _outage_this_turn.get():
                 # One failed call per turn is enough to know: do not spend the user's time on another.
                 raise StorageUnavailable(name, "SkippedAfterOutage")
+            if not budget.time_for_a_call():
+                # A call started now could outlast the function: the turn answers with what it has.
+                raise StorageUnavailable(name, "OutOfTime")
             try:
                 return attribute(*args, **kwargs)
             except ClientError as error:
