@@ -254,6 +254,15 @@ def table_items(client: Any) -> list[dict[str, Any]]:
     return [{key: deserializer.deserialize(value) for key, value in item.items()} for item in items]
 
 
+DELETION_MARK = frozenset({"pk", "sk", "deletedAt", "expiresAt"})
+"""Everything a deletion mark holds: its key, when the data was deleted, and when the mark itself expires."""
+
+
+def stored_data(client: Any) -> list[dict[str, Any]]:
+    """Every item but deletion marks, which hold nothing of a person but the time their data was deleted."""
+    return [item for item in table_items(client) if set(item) != DELETION_MARK]
+
+
 def user_items(client: Any, user: UserKey) -> list[dict[str, Any]]:
     """One user's items (their scope within the account's partition), deserialised, in sort-key order: the
     Query the skill itself would make, unpaged."""

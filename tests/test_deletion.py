@@ -13,7 +13,15 @@ import pytest
 
 from devtools.conversation import Conversation
 from devtools.envelopes import Device, FakeLambdaContext, timestamp
-from tests.conftest import MONDAY_NOON, TABLE_NAME, ratings_in_table, table_items, user_items
+from tests.conftest import (
+    DELETION_MARK,
+    MONDAY_NOON,
+    TABLE_NAME,
+    ratings_in_table,
+    stored_data,
+    table_items,
+    user_items,
+)
 from therapy_checkin.domain.weeks import week_of
 from therapy_checkin.storage import CheckInStore, StorageUnavailable, UserKey
 
@@ -30,7 +38,8 @@ def started(conversation: Conversation) -> Conversation:
 
 
 def items_of(dynamodb: Any, user: UserKey) -> list[dict[str, Any]]:
-    return user_items(dynamodb, user)
+    """The person's stored items, deletion marks left out (they hold only when the data was deleted)."""
+    return [item for item in user_items(dynamodb, user) if set(item) != DELETION_MARK]
 
 
 def key_of(device: Device) -> UserKey:
@@ -94,7 +103,7 @@ def test_delete_asks_first_then_removes_everything_and_the_next_visit_is_a_first
     done = conversation.intent("AMAZON.YesIntent")
     assert done.ends_session
     assert done.speech.startswith("Done. I've deleted all your check-ins, ratings, and settings.")
-    assert table_items(dynamodb) == []
+    assert stored_data(dynamodb) == []
 
     again = conversation.launch()
     assert "Welcome to Therapy Check-In" in again.speech and "not a therapist" in again.speech
@@ -171,7 +180,7 @@ def test_a_long_history_is_deleted_in_pages_and_batches(dynamodb: Any) -> None:
         store.save_rating(user, week_of(moment, None), "hope", 3, moment)
     store.save_rating(other, week_of(MONDAY_NOON, None), "hope", 4, MONDAY_NOON)
     assert len(items_of(dynamodb, user)) == 131
-    assert store.delete_user(user) == 131
+    assert store.delete_user(user, MONDAY_NOON) == 131
     assert items_of(dynamodb, user) == []
     assert len(items_of(dynamodb, other)) == 1
 
@@ -213,7 +222,7 @@ def test_unprocessed_deletes_are_retried_until_done(dynamodb: Any, no_pauses: No
     for weeks_ago in range(10):
         moment = MONDAY_NOON - timedelta(weeks=weeks_ago)
         store.save_rating(user, week_of(moment, None), "hope", 3, moment)
-    assert store.delete_user(user) == 10
+    assert store.delete_user(user, MONDAY_NOON) == 10
     assert throttled.batch_calls == 3
     assert items_of(dynamodb, user) == []
 
@@ -226,7 +235,7 @@ def test_deletes_that_never_go_through_raise_after_a_bounded_number_of_tries(dyn
         moment = MONDAY_NOON - timedelta(weeks=weeks_ago)
         store.save_rating(user, week_of(moment, None), "hope", 3, moment)
     with pytest.raises(StorageUnavailable):
-        store.delete_user(user)
+        store.delete_user(user, MONDAY_NOON)
     assert throttled.batch_calls == 5
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
-from tests.conftest import MONDAY_NOON, ratings_in_table, table_items
+from tests.conftest import MONDAY_NOON, ratings_in_table, stored_data, table_items
 from tests.test_reminders import offers_reminder
 from tests.test_shared_home import disclosing_fragments
 from therapy_checkin.domain.passcode import (
@@ -590,7 +590,7 @@ def test_deleting_data_needs_the_passcode_and_a_wrong_one_deletes_nothing(talk: 
     )
     deleted = conversation.intent("AMAZON.YesIntent")
     assert deleted.speech.startswith("Done. I've deleted all your check-ins") and deleted.ends_session
-    assert table_items(dynamodb) == []
+    assert stored_data(dynamodb) == []
 
 
 def test_three_wrong_passcodes_lock_deletion_too(talk: Talk, dynamodb: Any) -> None:

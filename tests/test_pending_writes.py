@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext
 from devtools.fake_alexa_api import FakeAlexaApi
-from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, Figures, examples, table_items
+from tests.conftest import MONDAY_NOON, TABLE_NAME, FaultInjector, Figures, examples, stored_data, table_items
 from tests.test_dynamodb_calls import seed_history
 from tests.test_reminders import offers_reminder, with_reminder
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -545,7 +545,7 @@ def test_a_deletion_short_of_time_stops_calling_and_says_so_and_the_next_one_fin
     conversation.launch()
     conversation.intent("DeleteDataIntent")
     assert conversation.intent("AMAZON.YesIntent").speech.startswith("Done. I've deleted all your check-ins")
-    assert table_items(dynamodb) == []
+    assert stored_data(dynamodb) == []
 
 
 def test_no_alexa_api_call_starts_when_little_time_is_left(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
@@ -590,3 +590,34 @@ def test_a_long_outage_keeps_the_newest_answers(talk: Talk, dynamodb: Any, fault
     conversation.intent("AMAZON.RepeatIntent")
     assert "pending" not in conversation.attributes
     assert ratings_of(week_item(dynamodb))["connection"] == 5, "the last answer given, not one from before"
+
+
+def test_answers_given_before_a_deletion_never_come_back_from_another_devices_session(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    """The kitchen answered three signs while the table was down; then "delete my data" on the bedroom's device.
+    The kitchen's session still holds those answers: they are refused, and only what it is told afterwards is
+    kept."""
+    kitchen = started(talk)
+    faults.fail("UpdateItem", "throttled")
+    for value in (2, 3, 4):
+        kitchen.rate(value)
+    faults.recover()
+    assert len(kitchen.attributes["pending"]) == 3
+    bedroom = talk(Device(user_id=kitchen.device.user_id))
+    bedroom.now = kitchen.now + timedelta(minutes=2)
+    bedroom.launch()
+    bedroom.intent("DeleteDataIntent")
+    assert bedroom.intent("AMAZON.YesIntent").speech.startswith("Done. I've deleted all your check-ins")
+    marks = [item for item in table_items(dynamodb) if "#CHECKIN#" in item["sk"]]
+    assert len(marks) == 2 and all(set(item) == {"pk", "sk", "deletedAt", "expiresAt"} for item in marks)
+    kitchen.advance(minutes=5)
+    kitchen.rate(5)
+    assert "pending" not in kitchen.attributes, "settled: refused, never retried"
+    assert ratings_of(_week_with_answers(dynamodb)) == {"boundaries": 5}
+
+
+def _week_with_answers(dynamodb: Any) -> dict[str, Any]:
+    weeks = [item for item in table_items(dynamodb) if "#CHECKIN#" in item["sk"] and ratings_of(item)]
+    assert len(weeks) == 1
+    return weeks[0]

@@ -16,7 +16,7 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
 from devtools.fake_alexa_api import FakeAlexaApi, Late
-from tests.conftest import table_items
+from tests.conftest import stored_data, table_items
 from therapy_checkin.domain.reminders import BareHour, ClockTime, Schedule, parse_day, parse_rule, parse_time
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.storage import StorageUnavailable, UserKey
@@ -453,7 +453,7 @@ def test_spoken_deletion_deletes_the_reminder_first(talk: Talk, dynamodb: Any, a
     deleted = conversation.intent("AMAZON.YesIntent")
     assert deleted.speech.startswith("Done. I've deleted all your check-ins")
     assert alexa_api.reminders == {}
-    assert table_items(dynamodb) == []
+    assert stored_data(dynamodb) == []
 
 
 def test_spoken_deletion_after_the_permission_was_withdrawn(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
@@ -462,7 +462,7 @@ def test_spoken_deletion_after_the_permission_was_withdrawn(talk: Talk, dynamodb
     conversation.intent("DeleteDataIntent")
     deleted = conversation.intent("AMAZON.YesIntent")
     assert deleted.speech.endswith("If a reminder from me is still in the Alexa app, you can delete it there.")
-    assert table_items(dynamodb) == []
+    assert stored_data(dynamodb) == []
 
 
 def test_disabling_the_skill_calls_no_reminders_api(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
@@ -471,7 +471,7 @@ def test_disabling_the_skill_calls_no_reminders_api(talk: Talk, dynamodb: Any, a
     body = {"userInformationPersistenceStatus": "NOT_PERSISTED"}
     conversation.send({"type": "AlexaSkillEvent.SkillDisabled", "body": body})
     assert reminder_calls(alexa_api) == []
-    assert table_items(dynamodb) == []
+    assert stored_data(dynamodb) == []
 
 
 def test_the_day_slot_may_come_with_entity_resolution(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:

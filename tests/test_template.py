@@ -341,7 +341,8 @@ def test_table_definition(template: dict[str, Any]) -> None:
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert properties["SSESpecification"]["SSEEnabled"] is True
     assert properties["DeletionProtectionEnabled"] is True
-    for absent in ("TimeToLiveSpecification", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "TableName"):
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}, "deletion marks"
+    for absent in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "TableName"):
         assert absent not in properties
 
 

@@ -320,15 +320,17 @@ class WeekUpdate:
 def _week_update_request(update: WeekUpdate) -> dict[str, Any]:
     """The UpdateItem arguments (expression, condition, names, values) that store ``update`` in one call.
 
-    The condition holds only when every rating is newer than the stored one of its sign, no skip lands on a
-    rated sign and, when skips are added, no rated sign is in the stored skipped set (DynamoDB cannot ADD to
+    The condition holds only when no answer predates a deletion of the week, every rating is newer than the
+    stored one of its sign, no skip lands on a rated sign and, when skips are added, no rated sign is in the
+    stored skipped set (DynamoDB cannot ADD to
     and DELETE from one set in one call). When it fails, nothing is written and the caller goes sign by sign.
     """
     times = update.times
     if not times:
         raise ValueError("a week update carries at least one answer")
     sets = ["updatedAt = :last", "startedAt = if_not_exists(startedAt, :first)"]
-    conditions: list[str] = []
+    # An answer given before the week's data was deleted never brings it back (see CheckInStore.delete_user).
+    conditions: list[str] = [f"(attribute_not_exists({DELETED_ATTRIBUTE}) OR {DELETED_ATTRIBUTE} < :first)"]
     names: dict[str, str] = {}
     values: dict[str, Any] = {":first": _stamp(min(times)), ":last": _stamp(max(times))}
     for i, (sign_id, rating) in enumerate(update.ratings.items()):
@@ -359,8 +361,7 @@ def _week_update_request(update: WeekUpdate) -> dict[str, Any]:
     request: dict[str, Any] = {"UpdateExpression": expression, "ExpressionAttributeValues": values}
     if names:
         request["ExpressionAttributeNames"] = names
-    if conditions:
-        request["ConditionExpression"] = " AND ".join(conditions)
+    request["ConditionExpression"] = " AND ".join(conditions)
     return request
 
 
@@ -375,6 +376,12 @@ LEGACY_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
 """Written by earlier versions; removed whenever the passcode attributes are cleared."""
 REMINDER_ATTRIBUTE = "reminderId"
 """The ID Alexa gave the speaker's weekly reminder (its alert token). The reminder itself is held by Amazon."""
+DELETED_ATTRIBUTE = "deletedAt"
+"""On a deletion mark: when the week's data was deleted (UTC, to the second, as answers' times are stored)."""
+EXPIRES_ATTRIBUTE = "expiresAt"
+"""The table's time-to-live attribute (epoch seconds): set only on deletion marks."""
+DELETION_MARK_SECONDS = 86_400
+"""How long a deletion mark is kept: far longer than any session can stay open."""
 BATCH_WRITE_LIMIT = 25
 """DynamoDB's maximum number of requests in one BatchWriteItem."""
 BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4)
@@ -544,12 +551,32 @@ class CheckInStore:
 
     # Deleting data: every item, in pages of keys, with BatchWriteItem (the function may not call DeleteItem).
 
-    def delete_user(self, user: UserKey) -> int:
+    def delete_user(self, user: UserKey, now: datetime, open_weeks: Sequence[str] = ()) -> int:
         """Delete everything of one person, or of the account's own scope: every week, the profile, all else.
 
-        Returns how many items were deleted. Raises :class:`StorageUnavailable` if any are left.
+        Then each of ``open_weeks`` (the weeks a session on another device may still be answering) gets a
+        deletion mark: an item holding only the time of the deletion, which refuses any answer given before it
+        (see :func:`_week_update_request`), so an open session cannot bring a deleted week back. DynamoDB's
+        time to live removes a mark a day later. Returns how many items were deleted. Raises
+        :class:`StorageUnavailable` if any are left.
         """
-        return self._delete_under(user.pk, user.sk_prefix)
+        deleted = self._delete_under(user.pk, user.sk_prefix)
+        if open_weeks:
+            self._mark_deleted(user, open_weeks, now)
+        return deleted
+
+    def _mark_deleted(self, user: UserKey, weeks: Sequence[str], now: datetime) -> None:
+        """Put a deletion mark on each week's item, in one call (a put replaces anything written meanwhile)."""
+        expires = {"N": str(int(now.timestamp()) + DELETION_MARK_SECONDS)}
+        marks: Any = [
+            {
+                "PutRequest": {
+                    "Item": {**self._week_key(user, week), DELETED_ATTRIBUTE: _stamp(now), EXPIRES_ATTRIBUTE: expires}
+                }
+            }
+            for week in dict.fromkeys(weeks)
+        ]
+        self._client.batch_write_item(RequestItems={self._table: marks})
 
     def delete_account(self, account: str) -> int:
         """Delete every item of an account, in every scope (the account's own and each voice profile's)."""

@@ -18,6 +18,7 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import clock, intents
+from therapy_checkin.domain.weeks import previous_week
 from therapy_checkin.gate import guard_of, lock_wait_words
 from therapy_checkin.handlers.detour import come_back, start_detour
 from therapy_checkin.handlers.errors import log_safely
@@ -103,7 +104,9 @@ class ConfirmDeleteHandler(AbstractRequestHandler):
                 return end(handler_input, turn.speech("delete_reminder_failed"))
             # Answers still waiting to be stored must not come back after the deletion.
             turn.state.pending.clear()
-            deleted = turn.store.delete_user(turn.user)
+            # A session on another device may still be answering this week or the last: marked, not re-created.
+            week = turn.answers().week
+            deleted = turn.store.delete_user(turn.user, turn.now, open_weeks=(week, previous_week(week)))
         except StorageUnavailable as error:
             logger.warning("Deletion not finished", extra={"operation": error.operation, "code": error.code})
             count("DeletionFailed")
