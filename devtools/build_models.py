@@ -69,7 +69,7 @@ MAX_SLOT_VALUE_CHARACTERS = 140
 """A slot value or synonym."""
 MAX_MODEL_BYTES = 1_500_000
 # The project's own guards against a template that runs away (not Alexa's limits).
-MAX_SAMPLES_PER_INTENT = 8_000
+MAX_SAMPLES_PER_INTENT = 10_000
 MAX_SAMPLE_CHARACTERS = 200
 MAX_SLOT_VALUES = 50_000
 

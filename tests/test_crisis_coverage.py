@@ -66,8 +66,8 @@ class PhrasingSet:
     min_recall: float
     """What the set's recall must not fall below."""
     max_alarms: int = 0
-    """How many of its everyday phrases may be taken for a crisis: none, but on the locked third, where the one
-    false alarm measured is reported and left as it is (a fix would be tuning against it)."""
+    """How many of its everyday phrases may be taken for a crisis. None, except on the locked third, where the
+    one devtools.nlu measured stays reported and unfixed: fixing it would be tuning against the locked lines."""
 
     @property
     def crisis(self) -> list[Phrasing]:
@@ -91,8 +91,8 @@ IN_HOUSE = PhrasingSet(
     ),
     min_recall=0.95,
 )
-OPEN = PhrasingSet("independent open", independent("open"), min_recall=0.72)
-LOCKED = PhrasingSet("independent locked", independent("locked"), min_recall=0.40, max_alarms=1)
+OPEN = PhrasingSet("independent open", independent("open"), min_recall=0.80)
+LOCKED = PhrasingSet("independent locked", independent("locked"), min_recall=0.47, max_alarms=1)
 SETS = (IN_HOUSE, OPEN, LOCKED)
 SEVERITY = [tuple(line.split("\t")) for line in lines(DATA / "crisis_severity.txt")]
 
@@ -165,7 +165,9 @@ def test_crisis_phrasings_are_recognised_and_everyday_phrases_are_not(
             f"false alarms {len(alarms)}/{len(phrasing_set.ordinary)}",
         )
         if phrasing_set is LOCKED:
-            assert len(alarms) <= phrasing_set.max_alarms, "false alarms on the locked third (not shown)"
+            # Counted, never shown: not even a failing run prints a locked phrasing.
+            alarm_count = len(alarms)
+            assert alarm_count <= phrasing_set.max_alarms, "false alarms on the locked third"
         else:
             assert alarms == {}, phrasing_set.name
         if phrasing_set is not LOCKED:
