@@ -481,11 +481,7 @@ def test_flushing_any_pending_answers_follows_the_rules(
 
 @pytest.mark.slow
 def test_every_kind_of_turn_answers_in_time_when_every_call_is_throttled_once(
-    talk: Talk,
-    dynamodb: Any,
-    faults: FaultInjector,
-    throttle: Callable[[], ThrottleFirstAttempt],
-    figure: Figures,
+    talk: Talk, dynamodb: Any, throttle: Callable[[], ThrottleFirstAttempt], figure: Figures
 ) -> None:
     """A long history, a passcode, a check-in, a recap behind the passcode, a trend, and a deletion, with every
     DynamoDB call throttled once and botocore backing off for real: each turn answers in under six seconds, and
