@@ -517,7 +517,13 @@ def test_every_kind_of_turn_answers_in_time_when_every_call_is_throttled_once(
     assert all("went wrong" not in reply.speech for reply in replies.values())
     deleted = replies["yes, delete"]
     assert deleted.ends_session
-    assert deleted.speech.startswith(("Done. I've deleted", "I couldn't delete everything")), deleted.speech
+    # The backoff is random: the deletion finishes, or it stops in time and says so, and nothing claims otherwise.
+    if deleted.speech.startswith("Done. I've deleted"):
+        assert stored_data(dynamodb) == []
+    else:
+        assert (
+            deleted.speech == "Sorry, I couldn't finish deleting your data just now. Please try again in a few minutes."
+        )
 
 
 def test_a_deletion_short_of_time_stops_calling_and_says_so_and_the_next_one_finishes(
