@@ -334,6 +334,7 @@ summary, the controller when pytest-xdist runs the tests in workers."""
 
 SECTIONS = {
     "crisis": "crisis recognition (held-out phrasings)",
+    "apl": "APL documents checked by Amazon's validator (apl-suggester)",
     "voice": "voice budget (words of Alexa speech)",
     "recap": "longest recap and trend turns (words)",
     "calls": "DynamoDB calls per check-in",
