@@ -3,11 +3,14 @@ real Lambda handler."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -420,3 +423,17 @@ def faults(store: CheckInStore) -> Iterator[FaultInjector]:
     events.register("before-call.dynamodb", injector)
     yield injector
     events.unregister("before-call.dynamodb", injector)
+
+
+def node_json(script: Path, payload: Any, *arguments: str) -> Any:
+    """Run one of the tests' Node scripts with ``payload`` as JSON on its standard input, and read its JSON answer."""
+    finished = subprocess.run(
+        ["node", str(script), *arguments],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(finished.stdout)

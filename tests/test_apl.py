@@ -9,8 +9,6 @@ whose height is automatic) only as warnings, and they are exactly what goes wron
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,27 +18,17 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device
 from devtools.nlu import available_locales
-from tests.conftest import Figures
+from tests.conftest import Figures, node_json
 from tests.test_recap_conversation import all_at, check_in
 
 pytestmark = pytest.mark.node
 
-ROOT = Path(__file__).resolve().parent.parent
 VALIDATOR = Path(__file__).with_name("apl") / "validate.js"
 Talk = Callable[..., Conversation]
 
 
 def validate(documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    finished = subprocess.run(
-        ["node", str(VALIDATOR)],
-        input=json.dumps(documents),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-    )
-    results: list[list[dict[str, Any]]] = json.loads(finished.stdout)
+    results: list[list[dict[str, Any]]] = node_json(VALIDATOR, documents)
     return results
 
 

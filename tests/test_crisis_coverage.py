@@ -22,8 +22,6 @@ own statistical model generalises beyond its samples, which no tool here can mea
 
 from __future__ import annotations
 
-import json
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,13 +30,12 @@ from typing import Any
 import pytest
 
 from devtools.nlu import MODEL_DIR, available_locales, understanding
-from tests.conftest import Figures
+from tests.conftest import Figures, node_json
 from therapy_checkin import intents
 from therapy_checkin.handlers.crisis import heard_key_phrase
 
 pytestmark = pytest.mark.node
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).with_name("data")
 RESOLVER = Path(__file__).with_name("e2e") / "resolve.js"
 LOCALES = available_locales()
@@ -119,16 +116,7 @@ def resolved(resolver: str, locale: str) -> dict[str, Resolved]:
         nlu = understanding(locale)
         found = {text: nlu.resolve_in_session(text) for text in said}
         return {text: Resolved(found[text].intent, slots=slots_as_sent(found[text].slots)) for text in said}
-    finished = subprocess.run(
-        ["node", str(RESOLVER), str(MODEL_DIR / f"{locale}.json")],
-        input=json.dumps(said),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-    )
-    answers = json.loads(finished.stdout)
+    answers = node_json(RESOLVER, said, str(MODEL_DIR / f"{locale}.json"))
     return {text: Resolved(answer["intent"], answer["launch"]) for text, answer in zip(said, answers, strict=True)}
 
 
