@@ -492,3 +492,21 @@ def test_every_recap_and_trend_turn_is_at_most_45_words(talk: Talk, dynamodb: An
         conversation.advance(weeks=1)
     for kind, reply in longest.items():
         figure("recap", f"longest {kind} turn in conversation: {word_count(reply.speech)} words: {reply.speech}")
+
+
+@pytest.mark.parametrize("said", ["tell me more", "more", "the rest", "go on", "next"])
+def test_words_that_mean_more_continue_the_recap_where_it_offers_more(talk: Talk, dynamodb: Any, said: str) -> None:
+    """At "Shall I tell you more?", words that elsewhere ask what a sign means or move on mean yes: the mode
+    decides. Sent as Alexa would send them, through the interaction model."""
+    from devtools.nlu import understanding
+
+    conversation = talk()
+    check_in(conversation, all_at(2, hope=4))
+    conversation.advance(weeks=1)
+    offered = check_in(conversation, all_at(3, hope=1, coping=5, triggers="skip"))
+    assert offered.speech.endswith(OFFER_MORE)
+    heard = understanding("en-US").resolve_in_session(said)
+    assert heard.intent is not None
+    rest = conversation.intent(heard.intent, **heard.slots)
+    assert rest.speech not in offered.speech and "rose" in rest.speech, (heard.intent, rest.speech)
+    assert_kind_and_short(rest)

@@ -127,9 +127,11 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         ChooseSignHandler(),
         SkipHandler(),
         PreviousHandler(),
+        # At "Shall I tell you more?", "tell me more" and "go on" continue the recap: before the handlers that
+        # read them as "explain this sign" and "carry on with the check-in".
+        RecapFollowUpHandler(),
         ExplainHandler(),
         StartCheckInHandler(),
-        RecapFollowUpHandler(),
         RecapHandler(),
         LastWeekRecapHandler(),
         TrendHandler(),

@@ -431,14 +431,23 @@ def answer_trend(handler_input: HandlerInput, sign_id: str) -> Response:
     return trend_reply(handler_input, sign_id)
 
 
+MORE_OF_THE_RECAP = (intents.EXPLAIN, intents.RESUME, intents.NEXT)
+"""At "Shall I tell you more?", "tell me more", "more", "the rest", "go on" and "next" mean yes: words that
+elsewhere ask what a sign means or move to the next sign; the mode decides."""
+
+
 class RecapFollowUpHandler(AbstractRequestHandler):
     """Yes or no to the question after a recap or a trend: the rest of the recap, or what was offered next.
     "Repeat" asks the question again."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        answers = (intents.YES, intents.NO, intents.REPEAT)
-        heard = any(is_intent_name(name)(handler_input) for name in answers)
-        return heard and turn_of(handler_input).state.mode is Mode.RECAP_FOLLOW_UP
+        state = turn_of(handler_input).state
+        if state.mode is not Mode.RECAP_FOLLOW_UP:
+            return False
+        answers: tuple[str, ...] = (intents.YES, intents.NO, intents.REPEAT)
+        if state.recap_offer is not None and state.recap_offer.said is not None:
+            answers += MORE_OF_THE_RECAP
+        return any(is_intent_name(name)(handler_input) for name in answers)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
