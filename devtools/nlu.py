@@ -354,7 +354,7 @@ def _day_value(words: list[str]) -> str | None:
 
 def _time_value(words: list[str]) -> str | None:
     """AMAZON.TIME as Alexa sends it: "19:00", "08:30", or a part of the day ("MO", "AF", "EV", "NI")."""
-    text = " ".join(words)
+    text = re.sub(r"\b([0-9]{1,2})(am|pm)\b", r"\1 \2", " ".join(words))  # "7pm" as typed
     for lead in ("in the ", "the "):
         text = text.removeprefix(lead)
     if text in PARTS_OF_DAY:

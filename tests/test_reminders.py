@@ -16,6 +16,7 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, resolved_slot
 from devtools.fake_alexa_api import FakeAlexaApi, Late
+from devtools.nlu import understanding
 from tests.conftest import stored_data, table_items
 from therapy_checkin.domain.reminders import BareHour, ClockTime, Schedule, parse_day, parse_rule, parse_time
 from therapy_checkin.domain.signs import SIGN_IDS
@@ -122,6 +123,43 @@ def test_days_and_rules() -> None:
     assert parse_rule("FREQ=WEEKLY;BYDAY=SU;BYHOUR=29;BYMINUTE=0;BYSECOND=0") is None
 
 
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+
+
+def heard(locale: str, said: str) -> tuple[str | None, dict[str, str]]:
+    """The intent and slot values (the resolved ID of a custom slot) the locale's model gives for ``said``."""
+    resolution = understanding(locale).resolve_in_session(said)
+    slots = {}
+    for name, value in resolution.slots.items():
+        if isinstance(value, dict):
+            values = value["resolutions"]["resolutionsPerAuthority"][0].get("values") or [{"value": {"id": "?"}}]
+            slots[name] = values[0]["value"]["id"]
+        else:
+            slots[name] = value
+    return resolution.intent, slots
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("friday at 7pm", {"day": "friday", "time": "19:00"}),
+        ("friday at seven p.m.", {"day": "friday", "time": "19:00"}),
+        ("pm", {"halfOfDay": "pm"}),
+        ("p.m.", {"halfOfDay": "pm"}),
+        ("a.m.", {"halfOfDay": "am"}),
+        ("in the morning", {"halfOfDay": "am"}),
+        ("evening", {"halfOfDay": "pm"}),
+        ("in the evening", {"halfOfDay": "pm"}),
+        ("at night", {"time": "NI"}),
+    ],
+)
+def test_answers_to_the_reminder_questions_are_heard(locale: str, said: str, slots: dict[str, str]) -> None:
+    """Each is one of the shapes Alexa sends: a day and a time together, or the half of the day on its own (as
+    HALF_OF_DAY, or as AMAZON.TIME's part of the day, "NI")."""
+    assert heard(locale, said) == ("ReminderAnswerIntent", slots)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Setting one
 
@@ -217,15 +255,99 @@ def test_missing_parts_are_asked_one_at_a_time_and_bad_answers_keep_the_place(
     assert bare.speech == "Did you mean seven a.m. or seven p.m.?"
     assert_open(bare)
     unusable = conversation.intent("ReminderAnswerIntent", time="banana")
-    assert unusable.speech == "Sorry, I didn't catch a time. Please say one like seven p.m. or eight thirty a.m."
+    assert unusable.speech == "Sorry, I didn't catch that. Did you mean seven a.m. or seven p.m.?"
     assert_open(unusable)
     repeat = conversation.intent("AMAZON.HelpIntent")
-    assert repeat.speech == "What time should I remind you, for example seven p.m.?"
+    assert repeat.speech == "Is that seven in the morning, or seven in the evening?"
     done = conversation.intent("ReminderAnswerIntent", time="EV")
     assert done.speech.startswith("All set. I'll remind you every week, on Friday at 7 PM")
     assert reminder_calls(alexa_api) == [
         ("POST", "/v1/alerts/reminders", expected_body("FREQ=WEEKLY;BYDAY=FR;BYHOUR=19;BYMINUTE=0;BYSECOND=0"))
     ]
+
+
+def half_of_day(heard: str, half: str) -> dict[str, Any]:
+    """The answer to "a.m. or p.m.?" on its own, as Alexa fills the HALF_OF_DAY slot."""
+    return resolved_slot(heard, [("a.m." if half == "am" else "p.m.", half)], "HALF_OF_DAY")
+
+
+def weekly(day: str, hour: int) -> list[tuple[str, str, Any]]:
+    return [
+        ("POST", "/v1/alerts/reminders", expected_body(f"FREQ=WEEKLY;BYDAY={day};BYHOUR={hour};BYMINUTE=0;BYSECOND=0"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hour", "answer", "confirmed", "rule_hour"),
+    [
+        (7, {"halfOfDay": half_of_day("pm", "pm")}, "7 PM", 19),
+        (7, {"halfOfDay": half_of_day("p.m.", "pm")}, "7 PM", 19),
+        (7, {"halfOfDay": half_of_day("in the evening", "pm")}, "7 PM", 19),
+        (7, {"time": "NI"}, "7 PM", 19),  # "at night": Alexa's part of the day, not 9 p.m.
+        (6, {"time": "EV"}, "6 PM", 18),  # "evening": not 7 p.m.
+        (8, {"time": "MO"}, "8 AM", 8),  # "in the morning": not 9 a.m.
+        (8, {"halfOfDay": half_of_day("in the morning", "am")}, "8 AM", 8),
+        (11, {"halfOfDay": "a.m."}, "11 AM", 11),  # unresolved: read from the words
+        (12, {"halfOfDay": half_of_day("a.m.", "am")}, "midnight", 0),
+        (9, {"time": "21:00"}, "9 PM", 21),  # a whole time instead
+    ],
+)
+def test_morning_or_evening_keeps_the_hour_that_was_said(
+    talk: Talk,
+    dynamodb: Any,
+    alexa_api: FakeAlexaApi,
+    hour: int,
+    answer: dict[str, Any],
+    confirmed: str,
+    rule_hour: int,
+) -> None:
+    conversation = talk(device(alexa_api))
+    conversation.launch()
+    conversation.intent("SetReminderIntent")
+    conversation.intent("ReminderAnswerIntent", day="friday")
+    asked = conversation.rate(hour)
+    assert asked.speech.startswith("Did you mean")
+    done = conversation.intent("ReminderAnswerIntent", **answer)
+    assert done.speech.startswith(f"All set. I'll remind you every week, on Friday at {confirmed}.")
+    assert reminder_calls(alexa_api) == weekly("FR", rule_hour)
+
+
+def test_an_hour_said_before_the_day_is_kept(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
+    conversation = talk(device(alexa_api))
+    conversation.launch()
+    conversation.intent("SetReminderIntent")
+    day = conversation.rate(7)
+    assert day.speech == "Which day of the week suits you best?"
+    assert_open(day)
+    half = conversation.intent("ReminderAnswerIntent", day="sunday")
+    assert half.speech == "Did you mean seven a.m. or seven p.m.?"
+    assert half.reprompt == "Is that seven in the morning, or seven in the evening?"
+    unclear = conversation.intent("ReminderAnswerIntent", halfOfDay=resolved_slot("purple", [], "HALF_OF_DAY"))
+    assert unclear.speech == "Sorry, I didn't catch that. Did you mean seven a.m. or seven p.m.?"
+    assert_open(unclear)
+    done = conversation.intent("ReminderAnswerIntent", halfOfDay=half_of_day("p.m.", "pm"))
+    assert done.speech.startswith("All set. I'll remind you every week, on Sunday at 7 PM.")
+    assert reminder_calls(alexa_api) == weekly("SU", 19)
+
+
+def test_day_and_time_together_answer_the_day_question(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
+    conversation = talk(device(alexa_api))
+    conversation.launch()
+    assert conversation.intent("SetReminderIntent").speech == "Which day of the week suits you best?"
+    done = conversation.intent("ReminderAnswerIntent", day="friday", time="19:00")
+    assert done.speech.startswith("All set. I'll remind you every week, on Friday at 7 PM.")
+    assert reminder_calls(alexa_api) == weekly("FR", 19)
+
+
+def test_a_half_of_the_day_with_no_hour_said_is_not_a_time(talk: Talk, dynamodb: Any, alexa_api: FakeAlexaApi) -> None:
+    conversation = talk(device(alexa_api))
+    conversation.launch()
+    conversation.intent("SetReminderIntent")
+    conversation.intent("ReminderAnswerIntent", day="friday")
+    reply = conversation.intent("ReminderAnswerIntent", halfOfDay=half_of_day("p.m.", "pm"))
+    assert reply.speech == "Sorry, I didn't catch a time. Please say one like seven p.m. or eight thirty a.m."
+    assert_open(reply)
+    assert reminder_calls(alexa_api) == []
 
 
 def test_mid_check_in_the_reminder_is_a_detour_back_to_the_same_sign(

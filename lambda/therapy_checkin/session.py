@@ -191,6 +191,9 @@ class ReminderDraft:
     day: str | None = None
     hour: int | None = None
     minute: int | None = None
+    bare_hour: int | None = None
+    """An hour said without morning or evening ("seven", 1 to 12), kept while "a.m. or p.m.?" is asked, so the
+    answer fills only the half of the day. ``None`` once a whole time is known."""
 
     @property
     def has_time(self) -> bool:
@@ -462,7 +465,8 @@ def _draft(raw: Any) -> PasscodeDraft | None:
 def _reminder_to_attributes(draft: ReminderDraft | None) -> dict[str, Any] | None:
     if draft is None:
         return None
-    return {"day": draft.day, "hour": draft.hour, "minute": draft.minute}
+    said = {"day": draft.day, "hour": draft.hour, "minute": draft.minute}
+    return said if draft.bare_hour is None else {**said, "bareHour": draft.bare_hour}
 
 
 def _reminder(raw: Any) -> ReminderDraft | None:
@@ -473,4 +477,5 @@ def _reminder(raw: Any) -> ReminderDraft | None:
     hour, minute = _int_in(raw.get("hour"), 0, 23, None), _int_in(raw.get("minute"), 0, 59, None)
     if hour is None or minute is None:
         hour = minute = None
-    return ReminderDraft(day=day, hour=hour, minute=minute)
+    bare_hour = _int_in(raw.get("bareHour"), 1, 12, None) if hour is None else None
+    return ReminderDraft(day=day, hour=hour, minute=minute, bare_hour=bare_hour)

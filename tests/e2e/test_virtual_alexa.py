@@ -232,3 +232,26 @@ def test_crisis_words_by_voice_get_the_fitting_answer_and_the_check_in_goes_on(
     assert emergency.reply.ends_session
     assert emergency.reply.speech.index("911") < emergency.reply.speech.index("988")
     assert stored_ratings(local_skill, client.user_id) == {"connection": 4, "perspective": 2}
+
+
+def test_reminder_day_and_time_said_together_or_in_halves(alexa: OpenAlexa, local_skill: LocalSkill) -> None:
+    """By voice: "friday at 7pm" answers the day question with both; "seven", then "pm" or "at night", keeps the
+    hour and fills only the half of the day. With both known, the skill asks Alexa for the permission."""
+    client = alexa()
+    client.utter("open therapy check in")
+    asked = client.utter("set a reminder")
+    assert asked.reply.speech == SPEECH("reminder_ask_day")
+    both = client.utter("friday at 7pm")
+    assert both.intent == "ReminderAnswerIntent"
+    assert both.reply.attributes["reminderDraft"] == {"day": "FR", "hour": 19, "minute": 0}
+    assert both.reply.speech == SPEECH("reminder_permission_lead")
+    for half, hour in (("pm", 19), ("p.m.", 19), ("at night", 19), ("in the evening", 19), ("in the morning", 7)):
+        client.utter("open therapy check in")
+        client.utter("set a reminder")
+        client.utter("on friday")
+        bare = client.utter("seven")
+        assert bare.reply.speech == "Did you mean seven a.m. or seven p.m.?", half
+        assert_waits_for_answer(bare)
+        answered = client.utter(half)
+        assert answered.intent == "ReminderAnswerIntent", half
+        assert answered.reply.attributes["reminderDraft"] == {"day": "FR", "hour": hour, "minute": 0}, half

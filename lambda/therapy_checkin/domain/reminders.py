@@ -7,7 +7,9 @@ What is accepted, so that the skill never guesses silently:
   "7:30 p.m.", "noon", "midnight");
 * a part of the day ("morning", "evening", or Alexa's "MO", "AF", "EV", "NI"): a fixed time, 9 a.m., 2 p.m.,
   7 p.m. or 9 p.m., which the confirmation always says aloud so the user can change it;
-* a bare hour ("seven") is not a time: morning or evening is asked for, rather than assumed.
+* a bare hour ("seven") is not a time: morning or evening is asked for, rather than assumed, and the hour is
+  kept while it is: the answer ("p.m.", "in the evening", "at night", or Alexa's "EV", "NI", "MO") fills only the
+  half of the day (:func:`parse_half`, :func:`at_half`), so "seven" then "at night" is 7 p.m., never 9 p.m.
 
 The rule sent to the Reminders API is an RFC 5545 recurrence, ``FREQ=WEEKLY;BYDAY=SU;BYHOUR=19;BYMINUTE=0;
 BYSECOND=0``, and :func:`parse_rule` reads it back, so "when is my reminder?" is answered from the reminder Alexa
@@ -45,6 +47,22 @@ PARTS_OF_DAY: dict[str, tuple[int, int]] = {
 }
 """A part of the day stands for one time, said back in the confirmation (Alexa's codes "MO", "AF", "EV", "NI" are
 read in lower case)."""
+
+HALVES: dict[str, str] = {
+    "am": "am",
+    "pm": "pm",
+    "mo": "am",
+    "af": "pm",
+    "ev": "pm",
+    "ni": "pm",
+    "morning": "am",
+    "afternoon": "pm",
+    "evening": "pm",
+    "night": "pm",
+    "tonight": "pm",
+}
+"""The half of the day a word or Alexa's part-of-day code stands for, once an hour has been said: "seven" then
+"in the evening" is 7 p.m."""
 
 _WORD_HOURS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -87,6 +105,22 @@ class BareHour:
     """An hour without morning or evening ("seven"): asked about, never assumed."""
 
     hour: int
+
+
+def parse_half(heard: str | None) -> str | None:
+    """ "am" or "pm" for an answer to "a.m. or p.m.?" ("p.m.", "in the evening", "at night", "EV"), else ``None``."""
+    if not heard or len(heard) > _MAX_HEARD:
+        return None
+    text = re.sub(r"\s+", " ", heard.strip().lower().replace(".", " ")).strip()
+    text = re.sub(r"^([ap]) m$", r"\1m", text)  # "a.m." as Alexa writes it
+    for lead in ("in the ", "at ", "the ", "this "):
+        text = text.removeprefix(lead)
+    return HALVES.get(text.strip())
+
+
+def at_half(hour: int, half: str) -> ClockTime:
+    """The hour said ("seven", 1 to 12) in the half of the day given: ("pm") 7 → 19:00, ("am") 12 → midnight."""
+    return ClockTime(hour % 12 + (12 if half == "pm" else 0), 0)
 
 
 def parse_day(heard: str | None) -> str | None:

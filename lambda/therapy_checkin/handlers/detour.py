@@ -12,7 +12,7 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import intents
-from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, farewell, reply
+from therapy_checkin.handlers.replies import current_question, end, farewell, reply
 from therapy_checkin.session import ASKING_A_SIGN, DETOURS, Mode
 from therapy_checkin.turn import turn_of
 
@@ -60,6 +60,5 @@ class DetourOtherHandler(AbstractRequestHandler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        question = turn.speech(DETOUR_QUESTIONS[turn.state.mode])
+        question, _ = current_question(handler_input)
         return reply(handler_input, question, question)

@@ -19,18 +19,19 @@ failed.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from enum import Enum
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import intents, reminders
-from therapy_checkin.domain.reminders import BareHour, ClockTime, Schedule, parse_day, parse_time
+from therapy_checkin.domain.reminders import BareHour, ClockTime, Schedule, at_half, parse_day, parse_half, parse_time
 from therapy_checkin.handlers.detour import leave_detour, start_detour
 from therapy_checkin.handlers.replies import current_question, end, reply
-from therapy_checkin.handlers.slots import slot_text
+from therapy_checkin.handlers.slots import resolved_id, slot_text
 from therapy_checkin.observability import count
 from therapy_checkin.reminders import Failure, ReminderGone, RemindersUnavailable
 from therapy_checkin.session import DETOURS, REMINDER_MODES, Mode, ReminderDraft
@@ -101,18 +102,32 @@ def _finish(handler_input: HandlerInput, message: str) -> Response:
     return reply(handler_input, f"{message} {question}", reprompt)
 
 
-def _merge(handler_input: HandlerInput) -> BareHour | None:
-    """Add the day and time the user just said to the draft. Returns a bare hour ("seven") to ask about."""
+def _merge(handler_input: HandlerInput, hour_said: str | None = None) -> None:
+    """Add what the user just said to the draft, keeping everything said before: a day, a whole time, an hour
+    without morning or evening ("seven", or ``hour_said``, a number heard as a rating), or the half of the day
+    for the hour already said ("p.m.", "in the evening", Alexa's "EV"), which keeps that hour."""
     state = turn_of(handler_input).state
     draft = state.reminder_draft or ReminderDraft()
     day = parse_day(slot_text(handler_input, intents.DAY_SLOT))
-    time = parse_time(slot_text(handler_input, intents.TIME_SLOT))
     if day is not None:
-        draft = ReminderDraft(day=day, hour=draft.hour, minute=draft.minute)
+        draft = replace(draft, day=day)
+    heard_time = slot_text(handler_input, intents.TIME_SLOT) or hour_said
+    half = _half_of_day(handler_input) or (parse_half(heard_time) if draft.bare_hour is not None else None)
+    time = at_half(draft.bare_hour, half) if draft.bare_hour is not None and half else parse_time(heard_time)
     if isinstance(time, ClockTime):
-        draft = ReminderDraft(day=draft.day, hour=time.hour, minute=time.minute)
+        draft = replace(draft, hour=time.hour, minute=time.minute, bare_hour=None)
+    elif isinstance(time, BareHour):
+        draft = replace(draft, hour=None, minute=None, bare_hour=time.hour)
     state.reminder_draft = draft
-    return time if isinstance(time, BareHour) else None
+
+
+def _half_of_day(handler_input: HandlerInput) -> str | None:
+    """The half of the day said on its own: by the slot value's ID ("am", "pm"), or read from the words."""
+    slot = get_slot(handler_input, intents.HALF_OF_DAY_SLOT)
+    resolved = resolved_id(slot)
+    if resolved in ("am", "pm"):
+        return resolved
+    return parse_half(slot_text(handler_input, intents.HALF_OF_DAY_SLOT))
 
 
 def next_step(handler_input: HandlerInput, prefix: str = "") -> Response:
@@ -123,6 +138,14 @@ def next_step(handler_input: HandlerInput, prefix: str = "") -> Response:
     if draft.day is None:
         _enter(handler_input, Mode.REMINDER_DAY)
         return reply(handler_input, prefix + turn.speech("reminder_ask_day"), turn.speech("reprompt_reminder_day"))
+    if draft.bare_hour is not None:
+        _enter(handler_input, Mode.REMINDER_TIME)
+        hour = turn.speech.number(draft.bare_hour)
+        return reply(
+            handler_input,
+            prefix + turn.speech("reminder_bare_hour", hour=hour),
+            turn.speech("reprompt_reminder_bare_hour", hour=hour),
+        )
     if draft.hour is None or draft.minute is None:
         _enter(handler_input, Mode.REMINDER_TIME)
         question = turn.speech("reminder_ask_time", day=spoken_day(turn, draft.day))
@@ -250,53 +273,52 @@ class SetReminderHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         if turn.state.mode not in REMINDER_MODES:
             turn.state.reminder_draft = None  # a new request starts from what it says
-        bare = _merge(handler_input)
-        if bare is not None:
-            return _ask_bare_hour(handler_input, bare)
+        _merge(handler_input)
         return next_step(handler_input)
 
 
-def _ask_bare_hour(handler_input: HandlerInput, bare: BareHour) -> Response:
-    turn = turn_of(handler_input)
-    draft = turn.state.reminder_draft or ReminderDraft()
-    if draft.day is None:
-        return next_step(handler_input)  # the day first; the time is asked again after it
-    _enter(handler_input, Mode.REMINDER_TIME)
-    return reply(
-        handler_input,
-        turn.speech("reminder_bare_hour", hour=turn.speech.number(bare.hour)),
-        turn.speech("reprompt_reminder_time"),
-    )
-
-
 class ReminderAnswerHandler(AbstractRequestHandler):
-    """A day or a time (or a bare number, for the hour) while the reminder's questions are asked."""
+    """A day, a time, the half of the day for an hour already said, or a bare number (the hour), while the
+    reminder's questions are asked: whatever it fills is kept, and only what is still missing is asked next."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         mode = turn_of(handler_input).state.mode
         if is_intent_name(intents.REMINDER_ANSWER)(handler_input):
             return mode in (Mode.OFFER_REMINDER, Mode.REMINDER_DAY, Mode.REMINDER_TIME)
-        return is_intent_name(intents.RATE)(handler_input) and mode is Mode.REMINDER_TIME
+        return is_intent_name(intents.RATE)(handler_input) and mode in (Mode.REMINDER_DAY, Mode.REMINDER_TIME)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         mode = turn.state.mode
-        if is_intent_name(intents.RATE)(handler_input):
-            number = parse_time(slot_text(handler_input, intents.RATING_SLOT))
-            if isinstance(number, BareHour):
-                return _ask_bare_hour(handler_input, number)
-            return reply(handler_input, turn.speech("reminder_not_a_time"), turn.speech("reprompt_reminder_time"))
         before = turn.state.reminder_draft or ReminderDraft()
-        bare = _merge(handler_input)
+        if is_intent_name(intents.RATE)(handler_input):
+            number = slot_text(handler_input, intents.RATING_SLOT)
+            if not isinstance(parse_time(number), BareHour):
+                if mode is Mode.REMINDER_DAY:
+                    return reply(handler_input, turn.speech("reminder_not_a_day"), turn.speech("reprompt_reminder_day"))
+                return reply(handler_input, turn.speech("reminder_not_a_time"), _time_reprompt(handler_input))
+            _merge(handler_input, hour_said=number)
+        else:
+            _merge(handler_input)
         after = turn.state.reminder_draft or ReminderDraft()
-        if bare is not None:
-            return _ask_bare_hour(handler_input, bare)
         if after == before and mode is not Mode.OFFER_REMINDER:
             # Nothing usable in what was heard: say what is needed, and keep the same question.
+            if after.bare_hour is not None and after.day is not None:
+                unclear = turn.speech("reminder_not_a_half", hour=turn.speech.number(after.bare_hour))
+                return reply(handler_input, unclear, _time_reprompt(handler_input))
             if mode is Mode.REMINDER_DAY:
                 return reply(handler_input, turn.speech("reminder_not_a_day"), turn.speech("reprompt_reminder_day"))
-            return reply(handler_input, turn.speech("reminder_not_a_time"), turn.speech("reprompt_reminder_time"))
+            return reply(handler_input, turn.speech("reminder_not_a_time"), _time_reprompt(handler_input))
         return next_step(handler_input)
+
+
+def _time_reprompt(handler_input: HandlerInput) -> str:
+    """What the time question's reprompt asks: a.m. or p.m. for the hour already said, else any time."""
+    turn = turn_of(handler_input)
+    bare_hour = (turn.state.reminder_draft or ReminderDraft()).bare_hour
+    if bare_hour is None:
+        return turn.speech("reprompt_reminder_time")
+    return turn.speech("reprompt_reminder_bare_hour", hour=turn.speech.number(bare_hour))
 
 
 class ReminderYesNoHandler(AbstractRequestHandler):

@@ -187,5 +187,9 @@ def current_question(handler_input: HandlerInput) -> tuple[str, str]:
         name = speech.sign(SIGN_IDS[state.index]).name
         question = speech("offer_resume_short", number=speech.number(state.index + 1), name=name)
         return question, speech("reprompt_offer_resume")
+    bare_hour = state.reminder_draft.bare_hour if state.reminder_draft else None
+    if state.mode is Mode.REMINDER_TIME and bare_hour is not None:
+        question = speech("reprompt_reminder_bare_hour", hour=speech.number(bare_hour))
+        return question, question
     question_key, reprompt_key = WAITING_FOR.get(state.mode, ("what_next", "reprompt_general"))
     return speech(question_key), speech(reprompt_key)

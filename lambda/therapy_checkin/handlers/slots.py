@@ -21,7 +21,7 @@ def slot_text(handler_input: HandlerInput, name: str) -> str | None:
     return value if isinstance(value, str) and len(value) <= MAX_HEARD_LENGTH else None
 
 
-def _resolved_id(slot: Slot | None) -> str | None:
+def resolved_id(slot: Slot | None) -> str | None:
     """The entity-resolution ID of a custom slot, when Alexa matched one of the type's values."""
     authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
     for authority in authorities or []:
@@ -36,7 +36,7 @@ def _resolved_id(slot: Slot | None) -> str | None:
 
 def resolved_sign(handler_input: HandlerInput) -> str | None:
     """The sign the user named: by name or synonym ("boundaries", "saying no") or by number ("sign four")."""
-    by_name = _resolved_id(get_slot(handler_input, intents.SIGN_SLOT))
+    by_name = resolved_id(get_slot(handler_input, intents.SIGN_SLOT))
     if by_name is not None and is_sign(by_name):
         return by_name
     for name in (intents.SIGN_NUMBER_SLOT, intents.RATING_SLOT):
@@ -64,5 +64,5 @@ def is_sign_answer(handler_input: HandlerInput) -> bool:
 
 def resolved_leaning(handler_input: HandlerInput) -> str | None:
     """What an answer in words leans to ("high", "middle" or "low"), or ``None`` when Alexa matched no value."""
-    leaning = _resolved_id(get_slot(handler_input, intents.LEANING_SLOT))
+    leaning = resolved_id(get_slot(handler_input, intents.LEANING_SLOT))
     return leaning if leaning in ("high", "middle", "low") else None
