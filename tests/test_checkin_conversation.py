@@ -350,7 +350,9 @@ def test_change_answer_by_number_mid_check_in_returns_to_the_current_sign(talk: 
     asked = conversation.rate("2")
     assert asked.speech.startswith("Sure. Sign two: seeing things from new angles.")
     back = conversation.rate(4)
-    assert back.speech.startswith("Updated. Your answer for seeing things in new ways is now four. Sign four of twelve")
+    assert back.speech.startswith(
+        "Updated. Your answer for seeing things from new angles is now four. Sign four of twelve"
+    )
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 1, "perspective": 4, "relationships": 3}]
 
 

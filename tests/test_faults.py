@@ -93,7 +93,7 @@ def test_completion_while_the_table_is_down_is_honest(talk: Talk, dynamodb: Any,
     assert "I couldn't save some of your answers just now" in last.speech
     assert last.speech.endswith("Want to hear your recap?"), "the apology leaves no room in the turn"
     assert last.card is not None
-    assert "Accepting that the work goes on: 5" in last.card["text"], "the summary reflects what the user said"
+    assert "Accepting the work goes on: 5" in last.card["text"], "the summary reflects what the user said"
     summary = conversation.intent("AMAZON.YesIntent")
     assert "starting point" in summary.speech and not summary.ends_session
     assert "ongoing_work" not in stored(dynamodb)

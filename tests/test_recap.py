@@ -133,10 +133,10 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         [answers(1, all_at(3, boundaries=2, hope=4, coping=4))],
         [
             "setting boundaries, from two to four.",
-            "Your rating for healthier ways of coping rose too, from four to five.",
+            "Your rating for healthier coping rose too, from four to five.",
             "Nine signs held steady.",
             "two weeks in a row.",
-            "feeling hopeful about the future lower, from four to two.",
+            "hope for the future lower, from four to two.",
         ],
         ["first check-in", "Welcome back"],
     ),
@@ -145,13 +145,13 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         answers(0, all_at(3, connection=4, perspective=4, relationships=4)),
         [answers(1, all_at(3, connection=2, perspective=2, relationships=2))],
         ["feeling connected to your therapist, from two to four.", "Two other signs rose too."],
-        ["relationships with others", "every sign"],
+        ["warmer relationships", "every sign"],
     ),
     (
         "a gap of weeks: welcome back, compared with the last week that has data",
         answers(0, all_at(3, hope=4)),
         [answers(3, all_at(3, hope=2)), answers(4, all_at(1))],
-        ["after three weeks.", "feeling hopeful about the future, from two to four."],
+        ["after three weeks.", "hope for the future, from two to four."],
         ["in a row", "missed"],
     ),
     (
@@ -160,8 +160,8 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         [answers(1, {"hope": 3, "boundaries": 4})],
         [
             "Two of the twelve signs got a rating",
-            "feeling hopeful about the future, from three to four.",
-            "Your lowest right now is healthier ways of coping, at two",
+            "hope for the future, from three to four.",
+            "Your lowest right now is healthier coping, at two",
         ],
         ["zero", "boundaries"],
     ),
@@ -176,7 +176,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         "all fives",
         answers(0, all_at(5)),
         [answers(1, all_at(5, hope=3))],
-        ["feeling hopeful about the future, from three to five.", "You gave every sign you rated a five this week."],
+        ["hope for the future, from three to five.", "You gave every sign you rated a five this week."],
         ["lowest", "dipped"],
     ),
     (
@@ -200,7 +200,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         "a dip in an otherwise steady week is a dip, not a harder week",
         answers(0, all_at(3, hope=4)),
         [answers(1, all_at(3, hope=5, coping=4))],
-        ["Ten signs held steady.", "healthier ways of coping", "from four to three"],
+        ["Ten signs held steady.", "healthier coping", "from four to three"],
         ["rose", "heavier", "harder"],
     ),
     (
@@ -214,14 +214,14 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         "every sign rose",
         answers(0, all_at(4, hope=5)),
         [answers(1, all_at(2))],
-        ["Every", "rose since last week", "feeling hopeful about the future", "two to five."],
+        ["Every", "rose since last week", "hope for the future", "two to five."],
         ["other signs", "more signs", "eleven"],
     ),
     (
         "one rating is one rating",
         answers(0, {"hope": 5}),
         [answers(1, all_at(3), skipped=())],
-        ["feeling hopeful about the future, from three to five.", "the one sign you rated"],
+        ["hope for the future, from three to five.", "the one sign you rated"],
         ["every sign", "all", "lowest"],
     ),
     (
@@ -235,7 +235,7 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         "a sign rated this week but skipped last week is not compared",
         answers(0, {"hope": 4, "triggers": 4}),
         [answers(1, {"hope": 4}, skipped=("triggers",))],
-        ["You rated feeling hopeful about the future a four again, holding steady."],
+        ["You rated hope for the future a four again, holding steady."],
         ["triggers rose", "triggers from"],
     ),
 ]
@@ -268,7 +268,7 @@ def test_unreadable_history_claims_no_baseline_and_no_comparison() -> None:
     recap = build_recap(answers(0, all_at(3, hope=5)), [answers(1, all_at(1))], earlier_known=False)
     text = spoken(recap)
     assert "starting point" not in text and "rose" not in text
-    assert "feeling hopeful about the future highest, at five." in text or "Your highest was feeling hopeful" in text
+    assert "hope for the future highest, at five." in text or "Your highest was feeling hopeful" in text
 
 
 def test_the_composer_drops_optional_sentences_to_fit_a_small_budget_and_keeps_the_note() -> None:
@@ -315,13 +315,13 @@ def test_card_lines_show_every_sign_with_last_week_skips_and_gaps() -> None:
     lines = card_lines(recap, SPEECH, short_name)
     assert len(lines) == 12
     assert "Setting boundaries: 4 (last week 2)" in lines
-    assert "Feeling hopeful about the future: 3 (last week skipped)" in lines
-    assert "Healthier ways of coping: skipped (last week –)" in lines
+    assert "Hope for the future: 3 (last week skipped)" in lines
+    assert "Healthier coping: skipped (last week –)" in lines
     assert "Understanding your triggers: – (last week –)" in lines
     after_gap = build_recap(answers(0, {"hope": 3}), [answers(2, {"hope": 2})])
-    assert "Feeling hopeful about the future: 3 (last check-in 2)" in card_lines(after_gap, SPEECH, short_name)
+    assert "Hope for the future: 3 (last check-in 2)" in card_lines(after_gap, SPEECH, short_name)
     baseline = build_recap(answers(0, {"hope": 3}), [])
-    assert "Feeling hopeful about the future: 3" in card_lines(baseline, SPEECH, short_name)
+    assert "Hope for the future: 3" in card_lines(baseline, SPEECH, short_name)
 
 
 # Streaks: exact for any history length, with bounded reads.
@@ -802,17 +802,17 @@ def test_chart_datasource_bars_are_proportional_and_skips_are_distinct() -> None
     assert signs["setting boundaries"]["this"] == {"state": "rated", "value": 4, "text": "4", "heightPercent": 80}
     assert signs["setting boundaries"]["before"]["heightPercent"] == 40
     assert (
-        signs["feeling hopeful about the future"]["this"]["heightPercent"] == 100
-        and signs["healthier ways of coping"]["this"]["heightPercent"] == 20
+        signs["hope for the future"]["this"]["heightPercent"] == 100
+        and signs["healthier coping"]["this"]["heightPercent"] == 20
     )
-    assert signs["feeling hopeful about the future"]["before"] == {
+    assert signs["hope for the future"]["before"] == {
         "state": "skipped",
         "value": None,
         "text": "skipped",
         "heightPercent": 0,
     }
     assert signs["understanding your triggers"]["this"]["state"] == "skipped"
-    assert signs["relationships with others"]["this"] == {
+    assert signs["warmer relationships"]["this"] == {
         "state": "missing",
         "value": None,
         "text": "–",

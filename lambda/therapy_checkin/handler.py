@@ -46,6 +46,7 @@ from therapy_checkin.handlers.menu import (
     ChangeAnswerHandler,
     ChooseSignHandler,
     HelpHandler,
+    NoSignHandler,
     RepeatHandler,
 )
 from therapy_checkin.handlers.passcode import (
@@ -136,6 +137,7 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         LastWeekRecapHandler(),
         TrendHandler(),
         ChooseTrendSignHandler(),
+        NoSignHandler(),
         DeclineOfferHandler(),
         ChangeAnswerHandler(),
         RepeatHandler(),

@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 
 from therapy_checkin import intents
 from therapy_checkin.domain.signs import SIGN_IDS
-from therapy_checkin.handlers.replies import current_question, own_question, reply, sign_reprompt
+from therapy_checkin.handlers.replies import current_question, end, own_question, reply, sign_reprompt
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode
 from therapy_checkin.turn import turn_of
@@ -69,6 +69,27 @@ class ChooseSignHandler(AbstractRequestHandler):
             return change_sign(handler_input, sign_id)
         turn = turn_of(handler_input)
         return reply(handler_input, turn.speech("unknown_sign"), turn.speech("reprompt_choose_sign"))
+
+
+class NoSignHandler(AbstractRequestHandler):
+    """No to "which sign would you like to hear about?" (or to change): nothing is read or changed. Asked
+    mid-check-in, the sign the user was on is asked again; otherwise the session closes kindly, never with help."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        mode = turn_of(handler_input).state.mode
+        return is_intent_name(intents.NO)(handler_input) and mode in (Mode.CHOOSE_TREND, Mode.CHOOSE_SIGN)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        state = turn.state
+        if state.return_to is not None:
+            state.ask(state.return_to)
+            state.return_to = None
+            question, reprompt = current_question(handler_input)
+            return reply(handler_input, f"{turn.speech('no_sign_back')} {question}", reprompt)
+        state.mode = Mode.IDLE
+        answers = state.answers
+        return end(handler_input, turn.speech("no_sign_done" if answers and answers.completed else "no_sign_later"))
 
 
 class RepeatHandler(AbstractRequestHandler):

@@ -44,7 +44,9 @@ class SignText:
     name: str
     """Read when the sign is asked: "Sign four of twelve: setting boundaries"."""
     short_name: str
-    """Used in recaps and lists, where a shorter name reads better."""
+    """Used in recaps, on cards and in lists. Unless a locale's file sets one, it is ``name``: the name a person
+    hears at the check-in is the one the recap says and the card shows, so it is the one they say back (and the
+    interaction model's SIGN values understand it)."""
     prompt: str
     """The statement the user weighs, in the second person."""
     explanation: str
@@ -179,7 +181,7 @@ def catalogue(locale: str) -> Catalogue:
         messages=MappingProxyType({key: _message(value) for key, value in raw["messages"].items()}),
         signs=MappingProxyType(
             {
-                sign: SignText(**{k: v for k, v in text.items() if k in sign_fields})
+                sign: SignText(**{"short_name": text["name"], **{k: v for k, v in text.items() if k in sign_fields}})
                 for sign, text in raw["signs"].items()
             }
         ),
