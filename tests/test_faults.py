@@ -39,9 +39,34 @@ def test_rating_kept_and_written_on_the_next_turn(talk: Talk, dynamodb: Any, fau
     assert [write["sign"] for write in conversation.attributes["pending"]] == ["perspective"]
     faults.recover()
     reply = conversation.rate(5)
-    assert reply.speech.startswith("Thanks. Sign four of twelve")
+    assert reply.speech.startswith("Everything you've said is saved now. Thanks. Sign four of twelve")
     assert stored(dynamodb) == {"connection": 4, "perspective": 2, "relationships": 5}
     assert "pending" not in conversation.attributes
+
+
+def test_the_apology_is_said_once_then_the_check_in_carries_on_and_saved_once(
+    talk: Talk, dynamodb: Any, faults: FaultInjector
+) -> None:
+    conversation = started(talk)
+    faults.fail("UpdateItem", "throttled")
+    first = conversation.rate(4)
+    assert first.speech.startswith("I couldn't save that just now; I'll keep it and try again. Sign two of twelve")
+    later = [conversation.rate(3), conversation.intent("SkipIntent"), conversation.rate(2)]
+    for reply in later:
+        assert "save" not in reply.speech, reply.speech
+        assert not reply.ends_session and reply.reprompt
+    assert stored(dynamodb) == {}
+    assert len(conversation.attributes["pending"]) == 4
+    faults.recover()
+    recovered = conversation.rate(5)
+    assert recovered.speech.startswith("Everything you've said is saved now.")
+    assert "Sign six of twelve" in recovered.speech
+    assert stored(dynamodb) == {"connection": 4, "perspective": 3, "boundaries": 2, "feelings": 5}
+    after = conversation.rate(4)
+    assert "saved" not in after.speech
+    faults.fail("UpdateItem", "throttled")
+    again = conversation.rate(3)
+    assert again.speech.startswith("I couldn't save that just now"), "a new outage is told once more"
 
 
 def test_answers_given_while_the_table_is_down_land_when_the_user_stops(

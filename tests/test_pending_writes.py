@@ -264,7 +264,7 @@ def test_no_call_starts_when_little_time_is_left(talk: Talk, dynamodb: Any, faul
     faults.calls.clear()
     reply = conversation.rate(2)
     assert faults.calls == [], "with under 2.5 s left a call could outlast the function"
-    assert reply.speech.startswith("I couldn't save that just now; I'll keep it and try again. Sign three")
+    assert reply.speech.startswith("Sign three"), "the apology was said on the first answer kept; not again"
     assert len(conversation.attributes["pending"]) == 2
     stop = conversation.intent("AMAZON.StopIntent")
     assert "saved" not in stop.speech.replace("couldn't save", "")
@@ -295,7 +295,8 @@ def test_a_context_that_cannot_tell_the_time_falls_back_to_the_turns_own_clock(
     conversation.rate(4)
     faults.recover()
     conversation.context = lambda: ContextWithoutATimer(get_remaining_time_in_millis=timer)
-    assert conversation.rate(2).speech.startswith("Sign three of twelve"), "saved: no apology, on to the next sign"
+    saved = conversation.rate(2).speech
+    assert saved.startswith("Everything you've said is saved now. Sign three of twelve"), "saved: said once, on we go"
     assert ratings_of(week_item(dynamodb)) == {"connection": 4, "perspective": 2}
 
 
@@ -336,7 +337,7 @@ def test_a_late_write_never_replaces_a_newer_answer_from_another_device(
     kitchen.advance(minutes=10)
     faults.calls.clear()
     reply = kitchen.rate(3)  # 12:10: the kitchen's pending answers finally go out
-    assert reply.speech.startswith("Thanks.")
+    assert reply.speech.startswith("Everything you've said is saved now. Thanks.")
     assert faults.calls == ["UpdateItem"] * 4, "the fold is refused, then each sign on its own"
     item = week_item(dynamodb)
     assert ratings_of(item) == {"connection": 5, "perspective": 2, "relationships": 3}

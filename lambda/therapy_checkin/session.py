@@ -220,6 +220,7 @@ STREAK = "streak"
 OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
 RECAP_OFFER = "recapOffer"
+UNSAVED_TOLD = "unsavedTold"
 MAX_PENDING = 64
 """Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
 newer, and a newer answer of a sign replaces an older one anyway)."""
@@ -271,6 +272,9 @@ class SessionState:
     reads the sign's full statement, the next one its longer explanation."""
     recap_offer: RecapOffer | None = None
     """In RECAP_FOLLOW_UP: what "yes" brings."""
+    unsaved_told: bool = False
+    """The user heard that an answer could not be saved yet: not said again while answers wait for the table, and
+    said once more, the other way round, when all of them are stored."""
 
     @property
     def asking_sign(self) -> bool:
@@ -300,6 +304,7 @@ class SessionState:
             FAMILIAR: self.familiar,
             EXPLAINED: self.explained or None,
             RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
+            UNSAVED_TOLD: self.unsaved_told or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -345,6 +350,7 @@ class SessionState:
             familiar=familiar if isinstance(familiar, bool) else None,
             explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
             recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
+            unsaved_told=raw.get(UNSAVED_TOLD) is True,
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE

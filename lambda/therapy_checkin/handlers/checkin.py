@@ -34,6 +34,7 @@ from therapy_checkin.handlers.replies import (
     own_question,
     reask_sign,
     reply,
+    saving_note,
     sign_reprompt,
     start_or_resume,
 )
@@ -142,13 +143,12 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
         if completes:
             count("CheckInsCompleted")
     state.answers = answers.as_completed() if completes else answers
+    note = saving_note(turn, stored)
     if state.mode is Mode.CHANGING:
         name, spoken = turn.speech.sign(sign_id).short_name, turn.speech.number(value)
-        return after_change(
-            handler_input,
-            turn.speech("change_saved", name=name, value=spoken) if stored else turn.speech("not_saved_kept"),
-        )
-    ack = acknowledgement(turn, "ack_rating", state.index) if stored else turn.speech("not_saved_kept") + " "
+        changed = turn.speech("change_saved", name=name, value=spoken)
+        return after_change(handler_input, note if not stored and note else " ".join(filter(None, (note, changed))))
+    ack = f"{note} " if note and not stored else f"{note} {acknowledgement(turn, 'ack_rating', state.index)}".lstrip()
     return advance(handler_input, ack)
 
 
@@ -182,7 +182,10 @@ def finish(handler_input: HandlerInput) -> Response:
     turn.state.mode = Mode.IDLE
     # The recap passes the gate like any other: with a passcode not given this session, it is not read aloud.
     summary = summary_answers(turn)
-    unsaved = (turn.speech("unsaved_at_end"),) if turn.state.pending else ()
+    if turn.state.pending:
+        unsaved: tuple[str, ...] = (turn.speech("unsaved_at_end"),)
+    else:
+        unsaved = tuple(filter(None, (saving_note(turn, stored=True),)))
     # After the first completed check-in: offer a weekly reminder instead of saying goodbye.
     offer = not turn.state.pending and offers_reminder(turn)  # not while answers still wait for the table
     question = (turn.speech("reminder_offer"), turn.speech("reprompt_reminder_offer")) if offer else None
@@ -316,8 +319,9 @@ def skip_current(handler_input: HandlerInput) -> Response:
     else:
         stored = saving.save(turn, saving.skip(turn, sign_id, streak=streak_to_store(turn)))
         turn.state.answers = answers.with_skip(sign_id)
+        note = saving_note(turn, stored)
         skipped = acknowledgement(turn, "ack_skipped", turn.state.index)
-        prefix = skipped if stored else turn.speech("not_saved_kept") + " "
+        prefix = f"{note} " if note and not stored else f"{note} {skipped}".lstrip()
     if turn.state.mode is Mode.CHANGING:
         return after_change(handler_input, prefix.strip())
     return advance(handler_input, prefix)

@@ -64,6 +64,22 @@ def acknowledgement(turn: Turn, key: str, index: int) -> str:
     return turn.speech(key, variant=variant(turn, index))
 
 
+def saving_note(turn: Turn, stored: bool) -> str:
+    """What to say about saving after an answer: that it could not be saved yet, the first time only, while the
+    table is down; then nothing, so the check-in carries on; and once every answer that waited is stored, that
+    it is, once. An empty string when there is nothing to say."""
+    state = turn.state
+    if not stored:
+        if state.unsaved_told:
+            return ""
+        state.unsaved_told = True
+        return turn.speech("not_saved_kept")
+    if state.unsaved_told and not state.pending:
+        state.unsaved_told = False
+        return turn.speech("all_saved_now")
+    return ""
+
+
 def sign_lead(turn: Turn, index: int, answers: WeekAnswers) -> str:
     """A short cue that tells the user where they are, only at the turns where it helps."""
     if index == 0 and not answers.started:
