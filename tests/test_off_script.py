@@ -96,6 +96,33 @@ def test_unsure_offers_to_skip_and_yes_skips(talk: Talk, dynamodb: Any, utteranc
     assert week == {"connection": 4}
 
 
+@pytest.mark.parametrize("utterance", ["42", "minus one", "zero", "eleven"])
+def test_a_number_off_the_scale_after_the_skip_offer_says_so_and_keeps_the_offer(
+    talk: Talk, dynamodb: Any, utterance: str
+) -> None:
+    conversation = on_sign_two(talk)
+    said(conversation, "I don't know")
+    off_scale = said(conversation, utterance)
+    assert off_scale.speech == (
+        "The scale goes from one, not at all, to five, very true. Would you like to skip this one, or give it a number?"
+    )
+    assert_asks(off_scale)
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 4}]
+    assert "Sign three of twelve" in conversation.intent("AMAZON.YesIntent").speech, "yes still skips"
+
+
+def test_a_number_that_was_not_heard_after_the_skip_offer_says_so(talk: Talk, dynamodb: Any) -> None:
+    conversation = on_sign_two(talk)
+    said(conversation, "I don't know")
+    unheard = conversation.rate("?")
+    assert unheard.speech == (
+        "Let's use a whole number, from one to five. Would you like to skip this one, or give it a number?"
+    )
+    assert_asks(unheard)
+    assert "Sign three of twelve" in conversation.rate(3).speech, "a number still counts"
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 4, "perspective": 3}]
+
+
 def test_no_to_the_skip_offer_after_unsure_keeps_the_sign(talk: Talk, dynamodb: Any) -> None:
     conversation = on_sign_two(talk)
     said(conversation, "I don't know")

@@ -201,9 +201,13 @@ def finish(handler_input: HandlerInput) -> Response:
     return response
 
 
-def missed_answer(handler_input: HandlerInput, message: str) -> Response:
-    """An answer that cannot be used: nothing is stored; after the second miss, offer to skip."""
+def missed_answer(handler_input: HandlerInput, message: str, offered: str | None = None) -> Response:
+    """An answer that cannot be used: nothing is stored; after the second miss, offer to skip. Once the skip is
+    on offer, ``offered`` (a number off the scale, say) says what was wrong with the answer and keeps the offer."""
     turn = turn_of(handler_input)
+    if offered is not None and turn.state.misses >= MISSES_BEFORE_SKIP_OFFER:
+        turn.state.misses += 1
+        return reply(handler_input, offered, turn.speech("reprompt_offer_skip"))
     turn.state.misses += 1
     if turn.state.misses >= MISSES_BEFORE_SKIP_OFFER:
         return reply(handler_input, turn.speech("offer_skip"), turn.speech("reprompt_offer_skip"))
@@ -256,9 +260,13 @@ def answer_rating(handler_input: HandlerInput, outcome: RatingOutcome) -> Respon
                 speech(f"reprompt_{key}", low=low_word, high=high_word),
             )
         case OutOfRange():
-            return missed_answer(handler_input, speech("out_of_range", question=question))
+            return missed_answer(
+                handler_input, speech("out_of_range", question=question), speech("offer_skip_out_of_range")
+            )
         case NotARating():
-            return missed_answer(handler_input, speech("not_a_rating", question=question))
+            return missed_answer(
+                handler_input, speech("not_a_rating", question=question), speech("offer_skip_not_a_rating")
+            )
 
 
 LEANINGS = {"high": "leaning_high", "middle": "leaning_middle", "low": "leaning_low"}
