@@ -117,6 +117,36 @@ def test_interrupted_check_in_resumes_in_a_new_session(talk: Talk, dynamodb: Any
     assert list(ratings_in_table(dynamodb).values()) == [expected]
 
 
+def test_a_number_to_shall_we_pick_up_there_picks_up_and_is_the_answer(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    open_and_accept(conversation)
+    conversation.rate(2)
+    conversation.rate(3)
+    conversation.intent("AMAZON.StopIntent")
+    conversation.end_session()
+    relaunch = conversation.launch()
+    assert relaunch.speech.endswith("sign three of twelve, warmer relationships. Shall we pick up there?")
+    picked_up = conversation.rate(4)
+    assert "Sign four of twelve: setting boundaries." in picked_up.speech
+    assert "help" not in picked_up.speech and "Shall we pick up" not in picked_up.speech
+    assert_open(picked_up)
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2, "perspective": 3, "relationships": 4}]
+
+
+def test_a_number_off_the_scale_to_shall_we_pick_up_there_asks_that_sign(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    open_and_accept(conversation)
+    conversation.rate(2)
+    conversation.end_session()
+    conversation.launch()
+    off_scale = conversation.rate(9)
+    assert off_scale.speech == (
+        "Let's keep it between one, not at all, and five, very true. How often could you step back and look again?"
+    )
+    assert "Sign three of twelve" in conversation.rate(5).speech
+    assert list(ratings_in_table(dynamodb).values()) == [{"connection": 2, "perspective": 5}]
+
+
 def test_resume_works_from_the_table_alone_on_another_device(talk: Talk, dynamodb: Any) -> None:
     kitchen = talk()
     open_and_accept(kitchen)

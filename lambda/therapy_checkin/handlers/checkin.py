@@ -215,12 +215,19 @@ def missed_answer(handler_input: HandlerInput, message: str, offered: str | None
 
 
 class RateHandler(AbstractRequestHandler):
-    """A number while a sign is being asked. Only a whole number from one to five is ever stored."""
+    """A number while a sign is being asked. Only a whole number from one to five is ever stored.
+
+    A number in answer to "Shall we pick up there?" picks up there: it is the answer for the sign that waits."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.RATE)(handler_input) and _asking_sign(handler_input)
+        if not is_intent_name(intents.RATE)(handler_input):
+            return False
+        return _asking_sign(handler_input) or _mode_is(handler_input, Mode.OFFER_RESUME)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        state = turn_of(handler_input).state
+        if state.mode is Mode.OFFER_RESUME:
+            state.ask(state.index)
         return answer_rating(handler_input, parse_rating(slot_text(handler_input, intents.RATING_SLOT)))
 
 
