@@ -16,6 +16,7 @@ from devtools.conversation import Conversation, Reply
 from devtools.envelopes import Device, FakeLambdaContext, envelope, intent_request
 from tests.conftest import TABLE_NAME, ratings_in_table, skill_on, talking
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.session import DETOURS, Mode, PendingWrite, SessionState
 from therapy_checkin.storage import CheckInStore, UserKey
 
@@ -364,6 +365,27 @@ def test_distress_before_any_check_in_offers_to_start_and_no_ends_kindly(talk: T
     declined = second.intent("AMAZON.NoIntent")
     assert declined.ends_session
     assert ratings_in_table(dynamodb) == {}
+
+
+def test_distress_after_a_finished_week_offers_what_is_possible(talk: Talk, dynamodb: Any) -> None:
+    """Nothing is left to keep going with: the offer is how the week went, and yes brings it; no ends kindly."""
+    for answer in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
+        conversation = started(talk)
+        for _ in SIGN_IDS:
+            conversation.rate(3)
+        conversation.intent("AMAZON.NoIntent")  # no weekly reminder
+        conversation.launch()
+        reply = conversation.intent("DistressIntent")
+        assert reply.speech.startswith("I'm sorry things feel so heavy.")
+        assert "keep going" not in reply.speech
+        assert reply.speech.endswith("This week's check-in is done. Would you like to hear how it went?")
+        assert reply.reprompt == "Would you like to hear how this week went?"
+        assert_neutral_card(reply)
+        after = conversation.intent(answer)
+        if answer == "AMAZON.YesIntent":
+            assert after.card is not None and after.card["title"] == "Your weekly recap", after.speech
+        else:
+            assert after.ends_session and "check-in is done" in after.speech
 
 
 def test_distress_and_immediate_danger_are_answered_in_every_mode_with_the_table_down(

@@ -94,8 +94,9 @@ def emergency_speech(speech: Speech, line: CrisisLine) -> Ssml:
     )
 
 
-def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> Ssml:
-    """Distress: a kind word, the crisis line said slowly, then (when the session stays open) the offer."""
+def distress_speech(speech: Speech, line: CrisisLine, offer: bool, offer_key: str = "distress_offer") -> Ssml:
+    """Distress: a kind word, the crisis line said slowly, then (when the session stays open) the offer: to go on
+    with the check-in, or ``offer_key``'s other offer when there is none to go on with."""
     number = spoken_number(line.number)
     numbers = slowly(
         speech.ssml("distress_line", name=line.name, how=line.how.capitalize(), number=number),
@@ -103,7 +104,7 @@ def distress_speech(speech: Speech, line: CrisisLine, offer: bool) -> Ssml:
         pause(SENTENCE_PAUSE),
         speech.ssml("distress_emergency", emergency=spoken_number(line.emergency)),
     )
-    closing = (pause(SENTENCE_PAUSE), speech("distress_offer")) if offer else ()
+    closing = (pause(SENTENCE_PAUSE), speech(offer_key)) if offer else ()
     return join(speech("distress_heard"), pause(SENTENCE_PAUSE), numbers, *closing)
 
 
@@ -208,22 +209,28 @@ def crisis_response(handler_input: HandlerInput, intent: str | None = None) -> R
 
 
 def distress_response(handler_input: HandlerInput) -> Response:
-    """The gentle answer, then an offer to go on: "yes" resumes the check-in, or starts it.
+    """The gentle answer, then an offer of what is possible: "yes" resumes the check-in, or starts it; once this
+    week's check-in is finished, there is nothing to go on with, so "yes" brings how the week went.
 
     Only the conversation mode changes (from the session, never the table): mid-sign it becomes the offer to
-    resume at the same sign; elsewhere, the offer to start, which resumes an unfinished week too."""
+    resume at the same sign; after a finished week (as the session knows it), the offer of the recap; elsewhere,
+    the offer to start, which resumes an unfinished week too."""
     locale = _locale(handler_input)
     speech, line = speech_for(locale), crisis_line(locale)
     with contextlib.suppress(Exception):
         count("CrisisAnswered")
     state = turn_of(handler_input).state
+    offer, reprompt = "distress_offer", "reprompt_distress_offer"
     if state.asking_sign:
         state.mode = Mode.OFFER_RESUME
+    elif state.answers is not None and state.answers.completed:
+        state.mode = Mode.OFFER_RECAP
+        offer, reprompt = "distress_offer_recap", "reprompt_offer_recap"
     elif state.mode is not Mode.OFFER_RESUME:
         state.mode = Mode.OFFER_START
     return (
-        handler_input.response_builder.speak(distress_speech(speech, line, offer=True))
-        .ask(speech("reprompt_distress_offer"))
+        handler_input.response_builder.speak(distress_speech(speech, line, offer=True, offer_key=offer))
+        .ask(speech(reprompt))
         .set_card(SimpleCard(speech("helpline_card_title"), helpline_card(speech, line)))
         .response
     )
