@@ -353,7 +353,7 @@ def main(
     device = device_for(args.user, args.person, args.locale, alexa_api.url)
     try:
         with local_skill(data_dir) as server, LOG_FILE.open("a", encoding="utf-8") as log:
-            handler = _load_handler(log)
+            handler = _load_handler(log, clock)
             console = Console(
                 Conversation(handler=handler, device=device, now=clock.now()),
                 understanding(args.locale),
@@ -381,10 +381,15 @@ def main(
     return 0
 
 
-def _load_handler(log: TextIO) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """Import the skill only now, after the environment points it at the local server."""
+def _load_handler(log: TextIO, clock: Clock) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Import the skill only now, after the environment points it at the local server. The console's clock is the
+    skill's server clock too, so the passcode lock keeps the same time as everything else (``--date``,
+    ``:next-week``), as it keeps the real time on Lambda."""
     make_skill_importable()
+    from therapy_checkin import clock as server_clock
     from therapy_checkin.handler import lambda_handler
+
+    server_clock.server_now = clock.now
 
     send_skill_logs_to(log)
     handler: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda_handler

@@ -28,10 +28,12 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def plain_text(ssml: str | None) -> str:
-    """SSML as a person would hear it: tags removed, whitespace folded."""
+    """SSML as a person would hear it: tags removed, whitespace folded, and no space left before punctuation where
+    a tag ended ("<say-as ...>988</say-as>." reads "988.")."""
     if not ssml:
         return ""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", ssml)).strip()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", ssml)).strip()
+    return re.sub(r" +(?=[.,;:!?])", "", text)
 
 
 @dataclass

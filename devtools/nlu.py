@@ -261,6 +261,8 @@ def words_to_number(words: list[str]) -> int | None:
         return None
     if len(words) == 1 and words[0].isdigit():
         return sign * int(words[0])
+    if len(words) > 1 and all(len(word) == 1 and word.isdigit() for word in words):
+        return sign * int("".join(words))  # digit by digit, as a text client types it: "1 2 3 4"
     if any(word.isdigit() for word in words):
         return None
     if len(words) > 1 and all(word in UNITS and UNITS[word] < 10 for word in words):
@@ -331,11 +333,14 @@ def _number_value(words: list[str]) -> tuple[str, bool] | None:
 
 
 def _four_digit_value(words: list[str]) -> str | None:
-    """Four digits, said as digits, digit by digit ("oh four two one") or as one number ("four thousand ...")."""
+    """Four digits, said as digits, digit by digit ("oh four two one", "4 8 2 1") or as one number ("four
+    thousand ...")."""
     if len(words) == 1 and words[0].isdigit():
         return words[0] if len(words[0]) == 4 else None
     if len(words) == 4 and all(word in UNITS and UNITS[word] < 10 for word in words):
         return "".join(str(UNITS[word]) for word in words)
+    if len(words) == 4 and all(len(word) == 1 and word.isdigit() for word in words):
+        return "".join(words)
     value = words_to_number(words)
     return str(value) if value is not None and 1000 <= value <= 9999 else None
 

@@ -378,6 +378,7 @@ def test_distress_after_a_finished_week_offers_what_is_possible(talk: Talk, dyna
         reply = conversation.intent("DistressIntent")
         assert reply.speech.startswith("I'm sorry things feel so heavy.")
         assert "keep going" not in reply.speech
+        assert "Call or text 988. That's 988." in reply.speech, "heard as spoken: no space before a full stop"
         assert reply.speech.endswith("This week's check-in is done. Would you like to hear how it went?")
         assert reply.reprompt == "Would you like to hear how this week went?"
         assert_neutral_card(reply)

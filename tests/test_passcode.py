@@ -123,7 +123,10 @@ def test_setting_a_passcode_stores_only_a_slow_salted_hash(talk: Talk, dynamodb:
     draft = again.attributes["passcodeDraft"]
     assert set(draft) == {"salt", "hash"}, "between the two entries the session holds a hash, not the digits"
     done = conversation.intent("PasscodeIntent", code=CODE)
-    assert done.speech.startswith("Your passcode is set. I'll ask for it before reading your recaps.")
+    assert done.speech == (
+        "Your passcode is set. I'll ask for it before reading your recaps. Check-ins never need it. "
+        "Whenever you're ready, just say: open therapy check in. Take care."
+    ), "no second Okay. after the passcode is set"
     assert done.ends_session
 
     stored = profile(dynamodb)["passcode"]
@@ -168,6 +171,36 @@ def test_digits_heard_as_a_rating_count_as_the_passcode(talk: Talk, dynamodb: An
     assert_asks_passcode(conversation.intent("RecapIntent"))
     assert_is_recap(conversation.rate(CODE))
     assert list(ratings_in_table(dynamodb).values()) == [{"connection": 3}], "the digits were never a rating"
+
+
+@pytest.mark.parametrize("said", ["1 2 3 4", "one two three four", "1234", "one thousand two hundred thirty four"])
+def test_four_digits_said_one_at_a_time_are_the_passcode(talk: Talk, dynamodb: Any, said: str) -> None:
+    """As Alexa sends them, through the interaction model: a four-digit number, whichever way it was said."""
+    from devtools.nlu import understanding
+
+    heard = understanding("en-US").resolve_in_session(said)
+    assert heard.intent == "PasscodeIntent" and heard.slots == {"code": "1234"}, heard.describe()
+    conversation = talk()
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    assert conversation.intent("PasscodeIntent", **heard.slots).speech == "Thanks. Please say it once more to confirm."
+    assert conversation.intent("PasscodeIntent", **heard.slots).speech.startswith("Your passcode is set.")
+    assert hash_passcode("1234", bytes(profile(dynamodb)["passcode"]["salt"])).digest == bytes(
+        profile(dynamodb)["passcode"]["hash"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots"), [("PasscodeIntent", {"code": "1 2 3 4"}), ("RateIntent", {"rating": "1234"})]
+)
+def test_four_digits_in_either_slot_alexa_may_fill(
+    talk: Talk, dynamodb: Any, intent: str, slots: dict[str, str]
+) -> None:
+    conversation = talk()
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    conversation.intent(intent, **slots)
+    assert conversation.intent(intent, **slots).speech.startswith("Your passcode is set.")
 
 
 @pytest.mark.parametrize("heard", ["123", "12345", "banana", "?", "", "4 8 2"])

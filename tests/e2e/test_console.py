@@ -4,6 +4,7 @@ with its own dynalite and data folder. A full check-in is completed, and a secon
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,43 @@ def test_help_lists_what_you_can_say_and_ssml_can_be_shown(tmp_path: Path) -> No
     toggled = console(tmp_path, ":ssml\nopen therapy check in\n:ssml\nyes\n")
     assert "(raw SSML shown)" in toggled and "(raw SSML hidden)" in toggled
     assert toggled.count("SSML:     <speak>") == 2, "the reply and its reprompt, until toggled off"
+
+
+LOCKED_OUT = """\
+open therapy check in
+set a passcode
+1 2 3 4
+1234
+yes
+3
+stop
+open therapy check in
+how am I doing
+1111
+2222
+3333
+how am I doing
+:next-week
+open therapy check in
+how am I doing
+"""
+
+
+def test_the_console_clock_drives_the_passcode_lock_and_digits_one_at_a_time_are_a_passcode(tmp_path: Path) -> None:
+    """ "1 2 3 4" sets the passcode; three wrong tries lock recaps for fifteen minutes of the console's time, so
+    a week later (":next-week", whatever the real date) the passcode is asked for again."""
+    said = " ".join(console(tmp_path, LOCKED_OUT).split())
+    assert "[PasscodeIntent (code=1234)] Alexa: Thanks. Please say it once more to confirm." in said
+    locked = said.index("Recaps are locked for now")
+    assert "Please try again in about 15 minutes" in said[locked:]
+    next_week = said.index("(it is now Monday 30 November 2026")
+    assert locked < next_week
+    assert "Recaps are locked" not in said[next_week:]
+    assert "What's your passcode?" in said[next_week:]
+
+
+def test_no_space_before_a_full_stop(tmp_path: Path) -> None:
+    """Spoken numbers are marked up (say-as), and the console shows them as a person hears them: "988." """
+    said = " ".join(console(tmp_path, "open therapy check in\neverything feels hopeless\n").split())
+    assert "Call or text 988. That's 988." in said
+    assert not re.search(r"\w \.", said), said

@@ -40,7 +40,7 @@ def come_back(handler_input: HandlerInput, message: str) -> Response:
     week" only when this week's check-in is done)."""
     turn = turn_of(handler_input)
     if leave_detour(handler_input) is Mode.IDLE:
-        return end(handler_input, f"{message} {farewell(turn)}")
+        return end(handler_input, f"{message} {farewell(turn, after=True)}")
     question, reprompt = current_question(handler_input)
     return reply(handler_input, f"{message} {question}", reprompt)
 

@@ -146,12 +146,13 @@ def reask_sign(handler_input: HandlerInput, prefix: str) -> Response:
     return reply(handler_input, prefix, sign_reprompt(turn, turn.state.index))
 
 
-def farewell(turn: Turn) -> str:
-    """The last words of a session: "talk to you next week" only once this week's check-in is done."""
+def farewell(turn: Turn, after: bool = False) -> str:
+    """The last words of a session: "talk to you next week" only once this week's check-in is done. ``after``
+    something already said (a passcode set, a deletion declined), without another "Okay." in front."""
     answers = turn.state.answers
     if answers is not None and answers.completed:
         return turn.speech("goodbye")
-    return turn.speech("not_started_stop")
+    return turn.speech("not_started_goodbye" if after else "not_started_stop")
 
 
 def start_or_resume(handler_input: HandlerInput, prefix: str = "") -> Response:
