@@ -48,6 +48,15 @@ from therapy_checkin.handlers.menu import (
     HelpHandler,
     RepeatHandler,
 )
+from therapy_checkin.handlers.notes import (
+    AddNoteHandler,
+    ClearNotesAnswerHandler,
+    ClearNotesHandler,
+    GetReadyHandler,
+    NoteAnswerHandler,
+    NotesOfferHandler,
+    ReadNotesHandler,
+)
 from therapy_checkin.handlers.passcode import (
     ForgotPasscodeHandler,
     PasscodeDeclineHandler,
@@ -115,6 +124,10 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         SetReminderHandler(),
         ReminderStatusHandler(),
         CancelReminderHandler(),
+        # A note for the therapist: its words, then yes or no to keeping it; clearing every note asks first.
+        AddNoteHandler(),
+        NoteAnswerHandler(),
+        ClearNotesAnswerHandler(),
         DetourOtherHandler(),
         DeleteDataHandler(),
         SetPasscodeHandler(),
@@ -136,6 +149,10 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         LastWeekRecapHandler(),
         TrendHandler(),
         ChooseTrendSignHandler(),
+        ReadNotesHandler(),
+        ClearNotesHandler(),
+        GetReadyHandler(),
+        NotesOfferHandler(),
         DeclineOfferHandler(),
         ChangeAnswerHandler(),
         RepeatHandler(),

@@ -34,6 +34,12 @@ REMINDER_ANSWER: Final = "ReminderAnswerIntent"
 """A day or a time said on its own ("Sunday", "seven pm"): the answer to the reminder's questions."""
 REMINDER_STATUS: Final = "ReminderStatusIntent"
 CANCEL_REMINDER: Final = "CancelReminderIntent"
+ADD_NOTE: Final = "AddNoteIntent"
+"""A note for the next therapy session: "note for therapy: ...", "remind me to bring up ...", or no words yet."""
+READ_NOTES: Final = "ReadNotesIntent"
+CLEAR_NOTES: Final = "ClearNotesIntent"
+GET_READY: Final = "GetReadyIntent"
+"""Getting ready for therapy: the last four weeks in a few words, and the notes waiting."""
 IN_BETWEEN: Final = "InBetweenIntent"
 """An answer between two ratings: "three and a half", "between three and four", "three or four"."""
 LEANING: Final = "LeaningIntent"
@@ -75,6 +81,8 @@ TIME_SLOT: Final = "time"
 LOWER_SLOT: Final = "lower"
 UPPER_SLOT: Final = "upper"
 LEANING_SLOT: Final = "leaning"
+NOTE_SLOT: Final = "note"
+"""The words of a note for the therapist (AMAZON.SearchQuery). Never logged."""
 CRISIS_PHRASE_SLOT: Final = "said"
 """The crisis family's phrase slot (AMAZON.SearchQuery): whatever was said around a key phrase. Never logged."""
 CRISIS_WHO_SLOTS: Final = frozenset({"person", "abuser", "victim"})
@@ -105,6 +113,10 @@ HANDLED_INTENTS: Final = frozenset(
         REMINDER_ANSWER,
         REMINDER_STATUS,
         CANCEL_REMINDER,
+        ADD_NOTE,
+        READ_NOTES,
+        CLEAR_NOTES,
+        GET_READY,
         IN_BETWEEN,
         LEANING,
         UNSURE,

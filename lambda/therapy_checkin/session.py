@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Any, TypeGuard
 
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.notes import MAX_NOTE_CHARACTERS
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
 from therapy_checkin.domain.reminders import DAYS
 from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
@@ -125,6 +126,14 @@ class Mode(str, Enum):
     """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
     RECAP_FOLLOW_UP = "recap_follow_up"
     """After a recap or a trend: asked whether to go on, with what "yes" brings in :attr:`SessionState.recap_offer`."""
+    NOTE_TEXT = "note_text"
+    """ "Add a note for my therapist" without the words: asked what the note should say."""
+    CONFIRM_NOTE = "confirm_note"
+    """A note was read back (:attr:`SessionState.note_draft`): asked whether to keep it."""
+    CONFIRM_CLEAR_NOTES = "confirm_clear_notes"
+    """ "Clear my notes": asked to confirm before every note is forgotten."""
+    OFFER_NOTES = "offer_notes"
+    """After getting ready for therapy: offered to hear the notes waiting."""
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
@@ -138,17 +147,25 @@ PASSCODE_MODES = (
 )
 SETTING_REMINDER = (Mode.REMINDER_DAY, Mode.REMINDER_TIME, Mode.REMINDER_PERMISSION)
 REMINDER_MODES = (Mode.OFFER_REMINDER, *SETTING_REMINDER)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER)
+NOTE_MODES = (Mode.NOTE_TEXT, Mode.CONFIRM_NOTE, Mode.CONFIRM_CLEAR_NOTES)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER, *NOTE_MODES)
 """Modes that wait for one answer and take nothing else. The offer of a reminder is not one: anything else said
 then is simply answered, and the offer lapses."""
 
 
 class RecapRequest(str, Enum):
-    """What the user asked to hear when the passcode was asked for; answered once it is given."""
+    """What the user asked for that needs the passcode (when one is set), answered once it is given; also what
+    "yes" brings after a recap (:class:`RecapOffer`)."""
 
     THIS_WEEK = "this_week"
     LAST_WEEK = "last_week"
     TREND = "trend"
+    NOTES = "notes"
+    """Hear the notes for the next session."""
+    CLEAR_NOTES = "clear_notes"
+    """Forget the notes (after "yes" to the question that confirms it)."""
+    GET_READY = "get_ready"
+    """Get ready for therapy: the last four weeks in a few words, and the notes waiting."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +234,7 @@ STREAK = "streak"
 OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
 RECAP_OFFER = "recapOffer"
+NOTE_DRAFT = "noteDraft"
 MAX_PENDING = 64
 """Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
 newer, and a newer answer of a sign replaces an older one anyway)."""
@@ -268,6 +286,8 @@ class SessionState:
     reads the sign's full statement, the next one its longer explanation."""
     recap_offer: RecapOffer | None = None
     """In RECAP_FOLLOW_UP: what "yes" brings."""
+    note_draft: str | None = None
+    """In CONFIRM_NOTE: the note read back, kept only if the user says yes. Never logged."""
 
     @property
     def asking_sign(self) -> bool:
@@ -297,6 +317,7 @@ class SessionState:
             FAMILIAR: self.familiar,
             EXPLAINED: self.explained or None,
             RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
+            NOTE_DRAFT: self.note_draft,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -342,11 +363,14 @@ class SessionState:
             familiar=familiar if isinstance(familiar, bool) else None,
             explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
             recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
+            note_draft=_note_draft(raw.get(NOTE_DRAFT)),
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
         if state.mode is Mode.RECAP_FOLLOW_UP and state.recap_offer is None:
             state.mode = Mode.IDLE
+        if state.mode is Mode.CONFIRM_NOTE and state.note_draft is None:
+            state.mode, state.return_mode = Mode.IDLE, None
         return state
 
 
@@ -432,9 +456,16 @@ def _recap_offer(raw: Any) -> RecapOffer | None:
     if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
-    if said is not None and request is RecapRequest.TREND:
-        return None  # a trend is one turn: there is no rest of it
+    if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK):
+        return None  # only a recap has a rest to it
     return RecapOffer(request=request, said=said)
+
+
+def _note_draft(raw: Any) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    text = " ".join(raw.split())
+    return text if 0 < len(text) <= MAX_NOTE_CHARACTERS else None
 
 
 def _draft_to_attributes(draft: PasscodeDraft | None) -> dict[str, str] | None:

@@ -4,6 +4,7 @@ Key design (one table, defined in ``template.yaml``)::
 
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
     sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds,
+                                         the notes for the next therapy session (``notes``, a list),
                                          the weekly reminder's ID
     sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week (attributes below)
 
@@ -44,8 +45,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from therapy_checkin import budget
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.notes import MAX_NOTE_CHARACTERS, MAX_NOTES, Note, kept_with
 from therapy_checkin.domain.passcode import LOCK_DURATIONS, MAX_FAILURES, PasscodeHash, lock_duration
 from therapy_checkin.domain.signs import is_sign
+from therapy_checkin.domain.weeks import is_week_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -58,6 +61,7 @@ ACCOUNT_PREFIX = "ACCOUNT#"
 PROFILE_SUFFIX = "PROFILE"
 CHECKIN_SUFFIX = "CHECKIN#"
 ACCOUNT_SCOPE = "A"
+NOTES_ATTRIBUTE = "notes"
 
 CONNECT_TIMEOUT_SECONDS = 0.3
 READ_TIMEOUT_SECONDS = 0.4
@@ -238,6 +242,8 @@ class Profile:
     time_zone: str | None = None
     time_zone_at: str | None = None
     """When the time zone was last read from Alexa (ISO timestamp), so it can be refreshed now and then."""
+    notes: tuple[Note, ...] = ()
+    """Notes for the next therapy session, oldest first (see domain/notes.py); read only through the gate."""
     attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -274,8 +280,24 @@ def _profile_from_item(item: Mapping[str, Any]) -> Profile:
         first_seen=item.get("firstSeen", {}).get("S"),
         time_zone=item.get("timeZone", {}).get("S"),
         time_zone_at=item.get("timeZoneAt", {}).get("S"),
-        attributes={k: v for k, v in item.items() if k not in ("pk", "sk")},
+        notes=_notes_from_item(item),
+        attributes={k: v for k, v in item.items() if k not in ("pk", "sk", NOTES_ATTRIBUTE)},
     )
+
+
+def _notes_from_item(item: Mapping[str, Any]) -> tuple[Note, ...]:
+    """The profile's notes; an entry that is not a well-formed note is left out, never read aloud."""
+    notes = []
+    for entry in item.get(NOTES_ATTRIBUTE, {}).get("L", [])[: MAX_NOTES * 2]:
+        fields = entry.get("M", {}) if isinstance(entry, dict) else {}
+        text, week, at = (fields.get(name, {}).get("S") for name in ("text", "week", "at"))
+        if isinstance(text, str) and 0 < len(text) <= MAX_NOTE_CHARACTERS and is_week_key(week) and isinstance(at, str):
+            notes.append(Note(text=text, week=str(week), at=at))
+    return tuple(notes)
+
+
+def _note_item(note: Note) -> dict[str, Any]:
+    return {"M": {"text": {"S": note.text}, "week": {"S": note.week}, "at": {"S": note.at}}}
 
 
 def _iso(moment: datetime) -> dict[str, str]:
@@ -734,6 +756,35 @@ class CheckInStore:
             f"SET {REMINDER_ATTRIBUTE} = :reminder, updatedAt = :now",
             {":reminder": {"S": reminder_id}, ":now": _iso(now)},
         )
+
+    # Notes for the next session: a list on the profile item, written whole, so notes no longer read are dropped.
+
+    def save_note(self, user: UserKey, note: Note, seen: Sequence[Note], now: datetime) -> bool | None:
+        """Keep ``note`` beside the notes still read. ``seen`` is the profile's notes as this turn read them: the
+        list is written only if the stored one still has as many entries, so a note kept meanwhile on another
+        device is never overwritten (then False: read again and retry). ``None`` when the list is full."""
+        kept = kept_with(seen, note)
+        if kept is None:
+            return None
+        condition = f"attribute_not_exists({NOTES_ATTRIBUTE})" if not seen else f"size({NOTES_ATTRIBUTE}) = :seen"
+        values: dict[str, Any] = {":notes": {"L": [_note_item(entry) for entry in kept]}, ":now": _iso(now)}
+        if seen:
+            values[":seen"] = {"N": str(len(seen))}
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET {NOTES_ATTRIBUTE} = :notes, updatedAt = :now",
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def clear_notes(self, user: UserKey, now: datetime) -> None:
+        """Forget every note of this person (the profile item's other attributes stay)."""
+        self._update_profile(user, f"SET updatedAt = :now REMOVE {NOTES_ATTRIBUTE}", {":now": _iso(now)})
 
     def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
         self._client.update_item(

@@ -161,6 +161,9 @@ DETOUR_QUESTIONS = {
     Mode.REMINDER_DAY: "reprompt_reminder_day",
     Mode.REMINDER_TIME: "reprompt_reminder_time",
     Mode.REMINDER_PERMISSION: "reminder_retry",
+    Mode.NOTE_TEXT: "reprompt_note_ask",
+    Mode.CONFIRM_NOTE: "reprompt_note_confirm",
+    Mode.CONFIRM_CLEAR_NOTES: "reprompt_notes_clear",
 }
 """What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""
 
@@ -170,6 +173,7 @@ WAITING_FOR: dict[Mode, tuple[str, str]] = {
     Mode.CHOOSE_SIGN: ("choose_sign", "reprompt_choose_sign"),
     Mode.DONE_MENU: ("reprompt_done_menu", "reprompt_done_menu"),
     Mode.CHOOSE_TREND: ("trend_which", "reprompt_trend_which"),
+    Mode.OFFER_NOTES: ("reprompt_notes_offer", "reprompt_notes_offer"),
     **{mode: (key, key) for mode, key in DETOUR_QUESTIONS.items()},
 }
 """The question and reprompt (message keys) of each mode that asks something fixed; the rest ask in words of

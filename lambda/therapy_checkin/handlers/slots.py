@@ -13,12 +13,12 @@ from therapy_checkin.domain.ratings import MAX_HEARD_LENGTH, Rating, parse_ratin
 from therapy_checkin.domain.signs import is_sign, sign_at
 
 
-def slot_text(handler_input: HandlerInput, name: str) -> str | None:
-    """The raw value Alexa heard for a slot, or ``None``. A value longer than any real answer counts as none:
-    it can come only from a forged request, and is never parsed."""
+def slot_text(handler_input: HandlerInput, name: str, limit: int = MAX_HEARD_LENGTH) -> str | None:
+    """The raw value Alexa heard for a slot, or ``None``. A value longer than ``limit`` (by default, longer than
+    any real answer) counts as none: it can come only from a forged request, and is never parsed."""
     slot = get_slot(handler_input, name)
     value = slot.value if slot is not None else None
-    return value if isinstance(value, str) and len(value) <= MAX_HEARD_LENGTH else None
+    return value if isinstance(value, str) and len(value) <= limit else None
 
 
 def _resolved_id(slot: Slot | None) -> str | None:
