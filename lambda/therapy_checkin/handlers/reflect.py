@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_intent_name
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from therapy_checkin import intents
@@ -35,7 +35,7 @@ from therapy_checkin.handlers.replies import (
     reflection_question,
     reply,
 )
-from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
+from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign, slot_text
 from therapy_checkin.session import Mode, SessionState
 from therapy_checkin.speech import Speech
 from therapy_checkin.speech.ssml import Ssml, join, pause
@@ -93,11 +93,7 @@ def reflect(handler_input: HandlerInput, index: int, *, again: bool = False) -> 
 
 def _heard_a_sign(handler_input: HandlerInput) -> bool:
     """Whether the request named a sign at all, whether or not it is one the skill knows ("sign fifteen")."""
-    for name in (intents.SIGN_SLOT, intents.SIGN_NUMBER_SLOT):
-        slot = get_slot(handler_input, name)
-        if slot is not None and slot.value:
-            return True
-    return False
+    return any(slot_text(handler_input, name) for name in (intents.SIGN_SLOT, intents.SIGN_NUMBER_SLOT))
 
 
 def ask_which(handler_input: HandlerInput, unknown: bool = False) -> Response:
@@ -170,21 +166,22 @@ class ReflectionAnswerHandler(AbstractRequestHandler):
             state.mode = Mode.IDLE
             return end(handler_input, turn.speech("reflect_offer_declined"))
         if any(is_intent_name(name)(handler_input) for name in MOVE_ON):
-            return move_on(handler_input)
+            return move_on(turn, handler_input)
         return stop_reflecting(turn, handler_input)
 
 
-def move_on(handler_input: HandlerInput) -> Response:
+def move_on(turn: Turn, handler_input: HandlerInput) -> Response:
     """Back to the check-in's sign when the reflection was asked for mid-check-in; otherwise the next sign's."""
-    state = turn_of(handler_input).state
+    state = turn.state
     if state.return_to is not None:
         index, state.return_to = state.return_to, None
-        return ask_sign(handler_input, index, turn_of(handler_input).speech("resume_lead"), scale=True)
+        return ask_sign(handler_input, index, turn.speech("resume_lead"), scale=True)
     return reflect(handler_input, next_reflection(state.index))
 
 
 def stop_reflecting(turn: Turn, handler_input: HandlerInput) -> Response:
-    """No to carrying on: mid-check-in, the check-in pauses (its answers are saved); otherwise a kind goodbye."""
-    mid_check_in = turn.state.return_to is not None
-    turn.state.mode, turn.state.return_to = Mode.IDLE, None
-    return end(handler_input, turn.speech("paused" if mid_check_in else "reflect_done"))
+    """No to carrying on: a check-in under way pauses (its answers are saved); otherwise a kind goodbye."""
+    state = turn.state
+    paused = state.return_to is not None and state.answers is not None and state.answers.started
+    state.mode, state.return_to = Mode.IDLE, None
+    return end(handler_input, turn.speech("paused" if paused else "reflect_done"))
