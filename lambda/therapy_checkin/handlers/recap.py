@@ -457,7 +457,7 @@ class RecapFollowUpHandler(AbstractRequestHandler):
             return reply(handler_input, question, question)
         turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
         if is_intent_name(intents.NO)(handler_input) or offer is None:
-            # Before goodbye, a completed week offers a reflection on the sign that moved most (handlers/reflect.py).
+            # Before goodbye, a completed week offers a reflection on the sign that moved most (replies.py).
             reflection = offer_reflection(handler_input)
             return reflection or end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
         if offer.said is not None:
