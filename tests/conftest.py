@@ -340,6 +340,7 @@ SECTIONS = {
     "apl": "APL documents checked by Amazon's validator (apl-suggester)",
     "voice": "voice budget (words of Alexa speech)",
     "recap": "longest recap and trend turns (words)",
+    "reflection": "guided reflections (words, pauses, spoken time)",
     "calls": "DynamoDB calls per check-in",
     "turn time": "worst-case turn times",
 }

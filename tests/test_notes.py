@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from devtools.conversation import Conversation, Reply
-from devtools.envelopes import Device
+from devtools.envelopes import Device, resolved_slot
 from tests.conftest import Figures, stored_data, table_items
 from tests.test_passcode import CODE, set_passcode
 from tests.test_recap import judging_words_in
@@ -431,3 +431,15 @@ def test_get_ready_without_notes_closes_kindly(talk: Talk) -> None:
     ready = conversation.intent("GetReadyIntent")
     assert ready.speech.startswith(SPEECH("get_ready_no_weeks"))
     assert SPEECH("get_ready_no_notes") in ready.speech and ready.ends_session
+
+
+def test_a_note_after_a_reflection_is_kept_and_the_reflection_offer_comes_back(talk: Talk, dynamodb: Any) -> None:
+    conversation = talk()
+    conversation.launch()
+    reflection = conversation.intent("ReflectIntent", sign=resolved_slot("hope", [("hope", "hope")], "SIGN"))
+    assert "add a note for my therapist" in reflection.speech
+    kept = add_note(conversation, "hope feels closer")
+    assert notes_in_table(dynamodb) == [["hope feels closer"]]
+    assert kept.attributes["mode"] == "reflecting" and kept.speech.endswith(
+        "reflect on the next sign, others noticing a change?"
+    )

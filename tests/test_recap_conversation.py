@@ -457,7 +457,10 @@ def test_want_to_hear_more_yes_gives_the_rest_and_no_ends_kindly(talk: Talk, dyn
     again = check_in(conversation, all_at(4, hope=2))
     assert again.speech.endswith("?")
     no = conversation.intent("AMAZON.NoIntent")
-    assert no.ends_session and no.speech.startswith(("Okay.", "All right."))
+    assert no.speech.startswith("Before you go, would you like a minute to reflect on"), "hope moved: a reflection"
+    assert not no.ends_session
+    declined = conversation.intent("AMAZON.NoIntent")
+    assert declined.ends_session and declined.speech.startswith(("Okay.", "All right."))
 
 
 def test_a_one_shot_request_is_answered_and_closed(talk: Talk, dynamodb: Any) -> None:

@@ -100,9 +100,10 @@ def test_no_message_holds_markup_of_its_own() -> None:
 
 
 def texts(words: Catalogue) -> list[str]:
-    """Everything a catalogue can say or show: every message form and every sign text."""
+    """Everything a catalogue can say or show: every message form, every sign text and every reflection."""
     said = [template for key in words.messages for template in templates(words, key)]
-    return said + [text for sign in words.signs.values() for text in vars(sign).values()]
+    reflected = [text for tellings in words.reflections.values() for told in tellings for text in vars(told).values()]
+    return said + [text for sign in words.signs.values() for text in vars(sign).values()] + reflected
 
 
 @pytest.mark.parametrize("locale", [locale for locale in LOCALES if locale != DEFAULT_LOCALE])

@@ -72,6 +72,7 @@ from therapy_checkin.handlers.recap import (
     RecapHandler,
     TrendHandler,
 )
+from therapy_checkin.handlers.reflect import ChooseReflectionHandler, ReflectHandler, ReflectionAnswerHandler
 from therapy_checkin.handlers.reminders import (
     CancelReminderHandler,
     PermissionAnswerHandler,
@@ -153,6 +154,10 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         ClearNotesHandler(),
         GetReadyHandler(),
         NotesOfferHandler(),
+        # During or after a reflection, "next", "skip", "yes", "no" and "repeat" are its own; before the repeat handler.
+        ReflectHandler(),
+        ChooseReflectionHandler(),
+        ReflectionAnswerHandler(),
         DeclineOfferHandler(),
         ChangeAnswerHandler(),
         RepeatHandler(),

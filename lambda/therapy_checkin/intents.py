@@ -19,6 +19,9 @@ SIGN_NAME: Final = "SignNameIntent"
 RECAP: Final = "RecapIntent"
 LAST_WEEK_RECAP: Final = "LastWeekRecapIntent"
 TREND: Final = "TrendIntent"
+REFLECT: Final = "ReflectIntent"
+"""A guided reflection on one sign ("help me reflect on boundaries"), or on one to be chosen ("guide me through a
+reflection")."""
 EMERGENCY: Final = "EmergencyIntent"
 CRISIS: Final = "CrisisIntent"
 DISTRESS: Final = "DistressIntent"
@@ -100,6 +103,7 @@ HANDLED_INTENTS: Final = frozenset(
         RECAP,
         LAST_WEEK_RECAP,
         TREND,
+        REFLECT,
         EMERGENCY,
         CRISIS,
         DISTRESS,

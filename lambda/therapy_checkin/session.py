@@ -108,6 +108,13 @@ class Mode(str, Enum):
     CHANGING = "changing"
     CHOOSE_TREND = "choose_trend"
     """Asked which sign's trend the user wants to hear."""
+    REFLECTING = "reflecting"
+    """A guided reflection on the sign at ``index`` was spoken (or is being spoken: "Alexa, next" interrupts it).
+    ``return_to`` is the check-in's sign when it was asked for mid-check-in."""
+    CHOOSE_REFLECTION = "choose_reflection"
+    """Asked which sign the user would like to reflect on."""
+    OFFER_REFLECTION = "offer_reflection"
+    """At the end of a check-in: offered a reflection on the sign at ``index``, the one whose rating moved most."""
     # Detours: the skill asked something aside, and returns to the mode kept in ``extra`` afterwards.
     CONFIRM_DELETE = "confirm_delete"
     SET_PASSCODE = "set_passcode"
@@ -235,6 +242,8 @@ OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
 RECAP_OFFER = "recapOffer"
 NOTE_DRAFT = "noteDraft"
+REFLECTED = "reflected"
+MAX_REFLECTED = (1 << SIGN_COUNT) - 1
 MAX_PENDING = 64
 """Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
 newer, and a newer answer of a sign replaces an older one anyway)."""
@@ -254,7 +263,8 @@ class SessionState:
     misses: int = 0
     """Unusable answers in a row for the current sign."""
     return_to: int | None = None
-    """In CHANGING and CHOOSE_*: the sign to go back to afterwards, or None to return to the menu."""
+    """In CHANGING and CHOOSE_*: the sign to go back to afterwards, or None to return to the menu. In REFLECTING:
+    the check-in's sign to go back to, or None when the reflection was not asked for mid-check-in."""
     return_mode: Mode | None = None
     """In a detour (deleting data, a passcode): the mode to come back to afterwards."""
     answers: WeekAnswers | None = None
@@ -288,6 +298,10 @@ class SessionState:
     """In RECAP_FOLLOW_UP: what "yes" brings."""
     note_draft: str | None = None
     """In CONFIRM_NOTE: the note read back, kept only if the user says yes. Never logged."""
+    reflected: int = 0
+    """Bit ``i`` flips each time sign ``i``'s reflection begins this session. With the week, it picks the telling
+    (:func:`therapy_checkin.domain.reflection.reflection_variant`), so a sign heard again, later this session or
+    next week, is told another way."""
 
     @property
     def asking_sign(self) -> bool:
@@ -318,6 +332,7 @@ class SessionState:
             EXPLAINED: self.explained or None,
             RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
             NOTE_DRAFT: self.note_draft,
+            REFLECTED: self.reflected or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -364,6 +379,7 @@ class SessionState:
             explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
             recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
             note_draft=_note_draft(raw.get(NOTE_DRAFT)),
+            reflected=_int_in(raw.get(REFLECTED), 0, MAX_REFLECTED, 0),
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE

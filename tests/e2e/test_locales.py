@@ -148,3 +148,29 @@ def test_notes_and_getting_ready_by_voice(caller: VirtualAlexaClient, local_skil
     said(caller, "yes", intents.YES)
     caller.utter("open therapy check in")
     assert speech_for(caller.locale)("notes_none") in said(caller, "read my notes", intents.READ_NOTES).reply.speech
+
+
+def test_reflections_are_asked_for_in_each_locale(caller: VirtualAlexaClient, local_skill: LocalSkill) -> None:
+    """The ways people ask for a reflection reach its handler through the locale's own model, and the answer is a
+    reflection in the locale's own words, hands-free; "next" moves on and "stop" ends it. Nothing is stored."""
+    speech = speech_for(caller.locale)
+
+    def reflects_on(exchange: Exchange, sign: str) -> bool:
+        tellings = speech.catalogue.reflections[sign]
+        return any(told.daily in exchange.reply.speech for told in tellings) and not exchange.reply.ends_session
+
+    caller.utter("open therapy check in")
+    boundaries = said(caller, "help me reflect on boundaries", intents.REFLECT)
+    slot = boundaries.request["request"]["intent"]["slots"]["sign"]
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "boundaries"
+    assert reflects_on(boundaries, "boundaries")
+    assert reflects_on(said(caller, "can we reflect on sign 7", intents.REFLECT), "self_compassion")
+    assert reflects_on(said(caller, "reflect on hope", intents.REFLECT), "hope")
+    assert reflects_on(said(caller, f"reflect on {speech.sign('practice').name}", intents.REFLECT), "practice")
+    asked = said(caller, "guide me through a reflection", intents.REFLECT)
+    assert asked.reply.speech == speech("reflect_which")
+    assert reflects_on(said(caller, "sign 4", intents.SIGN_NAME), "boundaries")
+    assert reflects_on(said(caller, "next", intents.NEXT), "feelings")
+    assert reflects_on(said(caller, "skip", intents.SKIP), "coping")
+    assert said(caller, "stop", intents.STOP).reply.ends_session
+    assert stored_ratings(local_skill, caller.user_id) == {}

@@ -43,7 +43,7 @@ from therapy_checkin.domain.signs import sign_number
 from therapy_checkin.domain.trends import Direction, trend_for
 from therapy_checkin.domain.weeks import week_start
 from therapy_checkin.gate import PastAnswers, past_answers, summary_answers
-from therapy_checkin.handlers.replies import end, reply
+from therapy_checkin.handlers.replies import end, offer_reflection, reply
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode, PendingRecap, RecapOffer, RecapRequest
 from therapy_checkin.speech import Speech
@@ -457,7 +457,9 @@ class RecapFollowUpHandler(AbstractRequestHandler):
             return reply(handler_input, question, question)
         turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
         if is_intent_name(intents.NO)(handler_input) or offer is None:
-            return end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
+            # Before goodbye, a completed week offers a reflection on the sign that moved most (replies.py).
+            reflection = offer_reflection(handler_input)
+            return reflection or end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
         if offer.said is not None:
             return recap_rest_reply(handler_input, offer)
         if offer.request is RecapRequest.LAST_WEEK:
