@@ -36,7 +36,6 @@ from therapy_checkin.domain.recap import (
     word_count,
 )
 from therapy_checkin.domain.signs import SIGN_IDS
-from therapy_checkin.domain.trends import Direction, direction_of, trend_for
 from therapy_checkin.domain.weeks import week_start
 from therapy_checkin.handlers.recap import CARD_WORD_BUDGET, recap_turn
 from therapy_checkin.session import Mode, RecapOffer, RecapRequest, SessionState
@@ -609,7 +608,10 @@ def test_every_trend_turn_is_at_most_45_words() -> None:
     closings = ("trend_follow_up", "recap_offer_start", "carry_on", "goodbye")
     question = max((SPEECH(key, variant=n) for key in closings for n in range(SPEECH.variants(key))), key=word_count)
     values = {"value": "three", "count": "eight", "first": "one", "latest": "five"}
-    for key in ("trend_none", "trend_one", "trend_rising", "trend_steady", "trend_dipping", "trend_up_and_down"):
+    values.update(low="one", high="five", usual="three")
+    messages = SPEECH.catalogue.messages
+    shapes = [key for key in messages if key.startswith("trend_") and "{count}" in str(message_forms(key))]
+    for key in ("trend_none", "trend_one", *shapes):
         for variant in range(SPEECH.variants(key)):
             for sign in SIGN_IDS:
                 turn = f"{SPEECH(key, variant=variant, name=short_name(sign), **values)} {question}"
@@ -745,48 +747,6 @@ def test_signs_are_named_by_what_they_mean() -> None:
     assert len({short_name(sign) for sign in SIGN_IDS}) == 12
     for sign in SIGN_IDS:
         assert short_name(sign) == short_name(sign).lower() or short_name(sign)[0].islower()
-
-
-# Trends.
-
-
-@pytest.mark.parametrize(
-    ("values", "direction"),
-    [
-        ([2, 3, 4], Direction.RISING),
-        ([2, 2, 3, 3, 4], Direction.RISING),
-        ([1, 2, 1, 3, 4, 5], Direction.RISING),
-        ([4, 4, 4], Direction.STEADY),
-        ([3, 4, 3, 3], Direction.STEADY),
-        ([5, 4, 2], Direction.DIPPING),
-        ([5, 4, 5, 3, 2], Direction.DIPPING),
-        ([1, 5, 1, 5], Direction.UP_AND_DOWN),
-        ([3, 5, 1, 3], Direction.UP_AND_DOWN),
-    ],
-)
-def test_direction_in_words(values: list[int], direction: Direction) -> None:
-    assert direction_of(values) is direction
-
-
-@given(st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=8))
-def test_direction_never_contradicts_first_and_latest(values: list[int]) -> None:
-    direction = direction_of(values)
-    if direction is Direction.RISING:
-        assert values[-1] > values[0]
-    if direction is Direction.DIPPING:
-        assert values[-1] < values[0]
-    if direction is Direction.STEADY:
-        assert abs(values[-1] - values[0]) <= 1 and max(values) - min(values) <= 1
-
-
-def test_trend_uses_the_last_eight_weeks_and_leaves_skips_out() -> None:
-    weeks = [answers(n, {"hope": (n % 5) + 1}) for n in range(9)]
-    weeks[2] = answers(2, {}, skipped=("hope",))
-    trend = trend_for("hope", weeks)
-    assert [week for week, _ in trend.points] == [week_key(n) for n in (7, 6, 5, 4, 3, 1, 0)]
-    assert trend.skipped_weeks == (week_key(2),)
-    assert trend.first == 3 and trend.latest == 1
-    assert trend_for("coping", weeks).direction is None and trend_for("coping", weeks).first is None
 
 
 # The chart on screens.

@@ -229,8 +229,31 @@ def test_trend_over_three_weeks_by_name_and_by_number(talk: Talk, dynamodb: Any)
     conversation.launch()
     steady = conversation.intent("TrendIntent", sign=sign_slot("my hope", "hope"))
     assert "feeling hopeful about the future" in steady.speech and "three ratings" in steady.speech
-    assert "fairly steady" in steady.speech
+    assert "steady, at three each time" in steady.speech or "held steady at three." in steady.speech
+    assert "from three to three" not in steady.speech
     assert_kind_and_short(steady)
+
+
+@pytest.mark.parametrize(
+    ("values", "said", "not_said"),
+    [
+        ((3, 3, 2, 4), ("down to two, then back up to four", "from three to two, then came back up to four"), "rising"),
+        ((4, 4, 2, 4), ("steady at four, apart from one lower week", "at four, apart from one lower"), "from four"),
+    ],
+)
+def test_a_trend_tells_the_shape_the_ratings_really_have(
+    talk: Talk, dynamodb: Any, values: tuple[int, ...], said: tuple[str, ...], not_said: str
+) -> None:
+    """Boundaries rated 3, 3, 2, 4 is a dip and a recovery, not a rise; 4, 4, 2, 4 is steady with one low week."""
+    conversation = talk()
+    for value in values:
+        check_in(conversation, all_at(3, boundaries=value))
+        conversation.advance(weeks=1)
+    conversation.launch()
+    trend = conversation.intent("TrendIntent", sign=sign_slot("boundaries", "boundaries"))
+    assert any(phrase in trend.speech for phrase in said), trend.speech
+    assert not_said not in trend.speech
+    assert_kind_and_short(trend)
 
 
 def test_trend_without_a_clear_sign_asks_which(talk: Talk, dynamodb: Any) -> None:

@@ -40,7 +40,7 @@ from therapy_checkin.domain.recap import (
     word_count,
 )
 from therapy_checkin.domain.signs import sign_number
-from therapy_checkin.domain.trends import Direction, trend_for
+from therapy_checkin.domain.trends import Shape, TrendShape, trend_for
 from therapy_checkin.domain.weeks import week_start
 from therapy_checkin.gate import PastAnswers, past_answers, summary_answers
 from therapy_checkin.handlers.replies import end, reply
@@ -340,28 +340,21 @@ class LastWeekRecapHandler(AbstractRequestHandler):
 
 
 def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
-    """How one sign moved over the last few weeks it was rated: direction, first and latest numbers, a card."""
+    """How one sign moved over the last few weeks it was rated: the shape of its ratings in words, a card."""
     turn = turn_of(handler_input)
     past = past_answers(turn, then=PendingRecap(RecapRequest.TREND, sign_id))
     speech = turn.speech
     name = speech.sign(sign_id).short_name
     trend = trend_for(sign_id, past.weeks)
-    direction = trend.direction
+    shape = trend.shape
     # Variants turn with the week and differ from sign to sign, so two trends in a row do not sound alike.
     variant = _seed(turn) + sign_number(sign_id)
-    if trend.first is None or trend.latest is None:
+    if trend.first is None:
         text = speech("trend_none", name=name)
-    elif direction is None:
+    elif shape is None:
         text = speech("trend_one", variant=variant, name=name, value=speech.number(trend.first))
     else:
-        text = speech(
-            _TREND_KEYS[direction],
-            variant=variant,
-            name=name,
-            count=speech.number(len(trend.points)),
-            first=speech.number(trend.first),
-            latest=speech.number(trend.latest),
-        )
+        text = trend_words(speech, name, len(trend.points), shape, variant)
     if trend.points:
         points = [
             speech("trend_card_point", date=speech.day(week_start(week)), value=value) for week, value in trend.points
@@ -371,12 +364,24 @@ def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
     return _respond(handler_input, f"{text} {closing}", reprompt)
 
 
-_TREND_KEYS = {
-    Direction.RISING: "trend_rising",
-    Direction.STEADY: "trend_steady",
-    Direction.DIPPING: "trend_dipping",
-    Direction.UP_AND_DOWN: "trend_up_and_down",
-}
+def trend_words(speech: Speech, name: str, count: int, shape: TrendShape, variant: int = 0) -> str:
+    """One sentence for a sign's trend: its shape, with the first and latest numbers only where they differ."""
+    key = f"trend_{shape.shape.value}"
+    if not shape.ends_apart and shape.shape is Shape.DIP_AND_RECOVERY:
+        key = "trend_dip_and_back"
+    elif not shape.ends_apart and shape.shape is Shape.UP_AND_DOWN:
+        key = "trend_up_and_down_back"
+    numbers = {
+        field: speech.number(value)
+        for field, value in (
+            ("first", shape.first),
+            ("latest", shape.latest),
+            ("low", shape.low),
+            ("high", shape.high),
+            ("usual", shape.usual),
+        )
+    }
+    return speech(key, variant=variant, name=name, count=speech.number(count), **numbers)
 
 
 def ask_which_sign(handler_input: HandlerInput) -> Response:
