@@ -149,6 +149,9 @@ class RecapRequest(str, Enum):
     THIS_WEEK = "this_week"
     LAST_WEEK = "last_week"
     TREND = "trend"
+    SUPPORT = "support"
+    """Only as a :class:`RecapOffer`: the support line, offered after a heavy week's recap (``said`` is how much
+    of this week's recap was spoken, so "go on" can bring the rest)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,8 @@ class RecapOffer:
 
     With ``said``, the rest of the recap of ``request`` (this week's or last week's): ``said`` marks which of
     its sentences were spoken (bit ``i`` for sentence ``i``; the recap's sentences are the same on every turn
-    of the week). Without it, the next thing offered: last week's recap, or a sign's trend.
+    of the week). Without it, the next thing offered: last week's recap, or a sign's trend. For
+    :attr:`RecapRequest.SUPPORT`, the support line, then the rest of this week's recap (``said``) if any.
     """
 
     request: RecapRequest
@@ -413,8 +417,8 @@ def _recap_request(raw: Any) -> RecapRequest | None:
 
 def _pending_recap(raw: Any) -> PendingRecap | None:
     request = _recap_request(raw)
-    if request is None:
-        return None
+    if request is None or request is RecapRequest.SUPPORT:
+        return None  # the support line is offered, never waited for behind a passcode
     sign = raw.get("sign")
     valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
     return PendingRecap(request=request, sign=valid_sign)
