@@ -480,7 +480,9 @@ class _Composer:
         told = len(left) < len(changes)
         if left and (abs(left[0].size) >= MARKED_CHANGE or len(left) == 1):
             key = also if told else fresh[0]
-            sentences.append(_Sentence(self.change(key, _Slot.MORE, left[0]), 2))
+            # Another marked fall comes straight after what must be said, in the first part when it has room.
+            priority = 1 if left[0].size <= -MARKED_CHANGE else 2
+            sentences.append(_Sentence(self.change(key, _Slot.MORE, left[0]), priority))
             named.add(left[0].sign)
             left, told = left[1:], True
         if left:
