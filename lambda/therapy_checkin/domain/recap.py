@@ -1,4 +1,4 @@
-"""The weekly recap: what changed since the last check-in, told kindly and truthfully.
+"""The weekly recap: what changed since the last check-in, told kindly and truthfully, most important first.
 
 Two pure steps, so every case can be tested with plain values:
 
@@ -6,21 +6,30 @@ Two pure steps, so every case can be tested with plain values:
    signs rose, held steady or dipped against the most recent earlier week with ratings, the lowest signs,
    the streak, and whether this is a baseline or follows a gap.
 2. :func:`recap_head` and :func:`recap_rest` turn those facts into short sentences with the locale's words, in
-   turns of at most :data:`RECAP_WORD_BUDGET` words: the first turn carries the gentle note and what matters
-   most; the rest waits for "Want to hear more?". :func:`compose_recap` gives the whole recap (for the card).
+   turns of at most :data:`RECAP_WORD_BUDGET` words: the first turn carries what matters most; the rest waits
+   for "Want to hear more?". :func:`compose_recap` gives the whole recap (for the card).
+
+What is said is chosen by the size and kind of each change, across all twelve signs (:attr:`Recap.moved`):
+a broad pattern is said as one fact ("every sign rose", "your ratings rose for ten signs"), else the biggest
+change with its numbers; a marked fall (:data:`MARKED_CHANGE` points or more) is always said in the first part,
+kindly, never left for "more"; "more" then tells the next biggest change with its numbers and names the other
+signs that moved ("three other signs rose too: ..."). Streaks, steady signs and the lowest sign come after.
+A week of all ones, or a sharp fall across many signs (:attr:`Recap.heavy`), is met with the support line at
+the end of a check-in (see :mod:`therapy_checkin.handlers.recap`).
 
 Listeners cannot scroll back, and the same words every week stop being heard, so each fact has several
 phrasings (message variants), picked by the week and the sentence's place (:func:`week_seed`): the same week
 always sounds the same (a repeated answer, a test), and next week sounds different. A sign's name always sits
 inside a phrase that does not depend on its grammatical number ("your rating for setting boundaries dipped",
-"your lowest right now is your relationships"), so every sign reads right in every sentence.
+"your lowest right now is your relationships"), so every sign reads right in every sentence. A week told after
+it ended is told in the past tense ("last week was harder than the week before").
 
 Truthfulness rules the composer keeps: a skipped sign is unanswered, never zero; only signs rated in the
 week are named; a sign is said to rise only if it rose; every number spoken is a rating, a count or a number
-of weeks taken from the answers. Nothing is ranked ("the most", "the best"), so ties can never make a
-sentence false. The last sentence is always one gentle note: a dip or the lowest sign, framed as a normal part
-of the work. When every compared sign rose, it says so ("every sign rose"), never "ten more signs rose"; one
-rating is never "every sign you rated"; a week much lower than the one before is named gently as a harder week.
+of weeks taken from the answers. Nothing is ranked ("the most", "the best"): the biggest change is given as an
+example ("like hope, from one to four"), so ties can never make a sentence false. When every compared sign
+rose, it says so ("every sign rose"), never "ten more signs rose"; one rating is never "every sign you rated";
+a week much lower than the one before is named gently as a harder week.
 
 The streak (consecutive ISO weeks with a check-in) must be right however long the history, while a turn reads
 at most a few weeks. So each week item stores the streak it completes, written once when the week's first

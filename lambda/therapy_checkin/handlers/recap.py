@@ -6,8 +6,10 @@ chart on screens. :func:`recap_reply` and :func:`trend_reply` are the entry poin
 so a passcode always comes before any rating is spoken or shown.
 
 Every turn that speaks a recap or a trend stays within :data:`RECAP_WORD_BUDGET` words, everything in it
-included. A recap that does not fit says its gentle note and what matters most, then asks "Want to hear more?";
-"yes" brings the rest (:class:`RecapFollowUpHandler`). In a session the user opened, every answer ends with one
+included. A recap that does not fit says what matters most, then asks "Want to hear more?"; "yes" brings the
+rest (:class:`RecapFollowUpHandler`). A heavy week (all ones, or a sharp fall across many signs) ends its
+check-in with a kind word and the offer of the support line instead of a reminder or a goodbye; whatever the
+answer, the user can then go on with the recap. In a session the user opened, every answer ends with one
 question (carry on, start this week, the rest, or what to hear next), so a second request never reaches a closed
 skill; a one-shot request ("Alexa, ask therapy check in how I'm doing") is answered and the session ends.
 """
