@@ -948,3 +948,24 @@ def test_a_junk_recap_offer_is_dropped_and_yes_means_nothing(raw: Any) -> None:
         assert state.recap_offer == RecapOffer(RecapRequest.THIS_WEEK)
     else:
         assert state.recap_offer is None and state.mode is Mode.IDLE
+
+
+# A heavy week: all ones, or a sharp fall across many signs.
+
+
+@pytest.mark.parametrize(
+    ("this", "before", "heavy"),
+    [
+        (all_at(2, connection=1), all_at(2), False),
+        (all_at(1), all_at(1), True),
+        (all_at(3), all_at(4), False),
+        (all_at(3, **dict.fromkeys(SIGN_IDS[:6], 2)), all_at(4, **dict.fromkeys(SIGN_IDS[:6], 4)), True),
+        (all_at(3, **dict.fromkeys(SIGN_IDS[:5], 2)), all_at(3, **dict.fromkeys(SIGN_IDS[:5], 4)), False),
+        ({"hope": 1}, {"hope": 4}, False),
+    ],
+    ids=["one low sign", "all ones", "every sign one lower", "six signs two lower", "five signs two lower", "one"],
+)
+def test_a_heavy_week_is_all_ones_or_a_sharp_fall_across_many_signs(
+    this: dict[str, int], before: dict[str, int], heavy: bool
+) -> None:
+    assert build_recap(answers(0, this), [answers(1, before)]).heavy is heavy

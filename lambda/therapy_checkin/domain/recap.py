@@ -557,7 +557,8 @@ class _Composer:
         return [_Sentence(self.say("recap_counts", _Slot.COUNTS, rated=_capitalised(self.num(rated))), 5)]
 
     def note(self) -> _Sentence:
-        """The one gentle note about what is still hard; every recap ends with it."""
+        """The one gentle note about what is still hard, for a week in which nothing moved (a first check-in, one
+        with nothing to compare, or every sign as before); a week with changes says its falls kindly instead."""
         recap = self.recap
         several = len(recap.this.ratings) > 1
         if several and recap.same_value == MIN_RATING:
@@ -579,7 +580,7 @@ class _Composer:
         return self.low_note(0)
 
     def plan(self) -> list[_Sentence]:
-        """Every sentence the recap could say, in speaking order, ending with the one gentle note."""
+        """Every sentence the recap could say, in speaking order; which are said in which turn is by priority."""
         recap = self.recap
         if recap.nothing_rated:
             # Nothing to compare or to set as a starting point: a plain welcome back at most.
