@@ -60,8 +60,8 @@ def test_every_catalogue_has_en_us_keys_and_placeholders(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_plural_message_takes_its_form_from_the_locales_rule(locale: str) -> None:
     speech = speech_for(locale)
-    assert speech("recap_more_rises", count=1) != speech("recap_more_rises", count=2)
-    assert "two" in speech("recap_more_rises", count=2)
+    assert speech("recap_other_rises", count=1, names="hope") != speech("recap_other_rises", count=2, names="hope")
+    assert "two" in speech("recap_other_rises", count=2, names="hope")
 
 
 def test_an_unknown_locale_speaks_en_us() -> None:
@@ -160,7 +160,7 @@ def test_a_locale_follows_its_base_and_overrides_only_what_it_names(
     """A change to the base reaches the locale respelled; the locale's own messages and sign texts win."""
     base = json.loads((LOCALES_DIR / f"{DEFAULT_LOCALE}.json").read_text(encoding="utf-8"))
     base["messages"]["goodbye"] = "Keep practicing, and see your counselor soon."
-    base["messages"]["recap_more_rises"]["forms"][1] = "{count} more signs rose, behavior included."
+    base["messages"]["recap_other_rises"]["forms"][1] = "{count} more signs rose, behavior included."
     (tmp_path / f"{DEFAULT_LOCALE}.json").write_text(json.dumps(base), encoding="utf-8")
     child = {
         "base": DEFAULT_LOCALE,
@@ -174,9 +174,9 @@ def test_a_locale_follows_its_base_and_overrides_only_what_it_names(
     monkeypatch.setitem(_raw.__globals__, "LOCALES_DIR", tmp_path)
     raw = _raw("en-XX")
     assert raw["messages"]["goodbye"] == "Keep practising, and see your counsellor soon."
-    assert raw["messages"]["recap_more_rises"] == {
+    assert raw["messages"]["recap_other_rises"] == {
         "plural": "count",
-        "forms": [base["messages"]["recap_more_rises"]["forms"][0], "{count} more signs rose, behaviour included."],
+        "forms": [base["messages"]["recap_other_rises"]["forms"][0], "{count} more signs rose, behaviour included."],
     }
     assert raw["messages"]["complete"] == "All twelve, cheers."
     assert raw["signs"]["hope"]["short_name"] == "hope, mate"

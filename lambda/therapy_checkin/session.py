@@ -173,6 +173,9 @@ class RecapRequest(str, Enum):
     """Forget the notes (after "yes" to the question that confirms it)."""
     GET_READY = "get_ready"
     """Get ready for therapy: the last four weeks in a few words, and the notes waiting."""
+    SUPPORT = "support"
+    """Only as a :class:`RecapOffer`: the support line, offered after a heavy week's recap (``said`` is how much
+    of this week's recap was spoken, so "go on" can bring the rest)."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,8 @@ class RecapOffer:
 
     With ``said``, the rest of the recap of ``request`` (this week's or last week's): ``said`` marks which of
     its sentences were spoken (bit ``i`` for sentence ``i``; the recap's sentences are the same on every turn
-    of the week). Without it, the next thing offered: last week's recap, or a sign's trend.
+    of the week). Without it, the next thing offered: last week's recap, or a sign's trend. For
+    :attr:`RecapRequest.SUPPORT`, the support line, then the rest of this week's recap (``said``) if any.
     """
 
     request: RecapRequest
@@ -453,8 +457,8 @@ def _recap_request(raw: Any) -> RecapRequest | None:
 
 def _pending_recap(raw: Any) -> PendingRecap | None:
     request = _recap_request(raw)
-    if request is None:
-        return None
+    if request is None or request is RecapRequest.SUPPORT:
+        return None  # the support line is offered, never waited for behind a passcode
     sign = raw.get("sign")
     valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
     return PendingRecap(request=request, sign=valid_sign)
@@ -472,8 +476,8 @@ def _recap_offer(raw: Any) -> RecapOffer | None:
     if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
-    if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK):
-        return None  # only a recap has a rest to it
+    if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK, RecapRequest.SUPPORT):
+        return None  # only a recap (or the support line offered in one) has a rest to it
     return RecapOffer(request=request, said=said)
 
 
