@@ -128,7 +128,7 @@ def test_notes_and_getting_ready_by_voice(caller: VirtualAlexaClient, local_skil
     for phrasing, words in NOTE_PHRASINGS:
         read_back = said(caller, phrasing, intents.ADD_NOTE)
         assert read_back.request["request"]["intent"]["slots"][intents.NOTE_SLOT]["value"].endswith(words)
-        assert words in read_back.reply.speech
+        assert words.lower() in read_back.reply.speech.lower()
         said(caller, "yes", intents.YES)
         caller.utter("open therapy check in")
     asked = said(caller, "add a note", intents.ADD_NOTE)
@@ -137,7 +137,7 @@ def test_notes_and_getting_ready_by_voice(caller: VirtualAlexaClient, local_skil
     said(caller, "no", intents.NO)
     caller.utter("open therapy check in")
     heard = said(caller, "what did I want to bring up", intents.READ_NOTES)
-    assert all(words in heard.reply.speech for _, words in NOTE_PHRASINGS)
+    assert all(words.lower() in heard.reply.speech.lower() for _, words in NOTE_PHRASINGS)
     caller.utter("open therapy check in")
     ready = said(caller, "help me get ready for therapy", intents.GET_READY)
     assert_waits_for_answer(ready)

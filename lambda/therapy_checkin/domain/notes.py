@@ -46,6 +46,9 @@ def clean_note(raw: str | None) -> str | None:
     text = _LEADING_FILLER.sub("", text).strip(" ,.;:-")
     if not text:
         return None
+    # Alexa sends a phrase slot in lower case: "i" and the first letter are written as a person would.
+    text = re.sub(r"\bi\b", "I", text)
+    text = text[0].upper() + text[1:]
     if len(text) > MAX_NOTE_CHARACTERS:
         cut = text[: MAX_NOTE_CHARACTERS + 1].rsplit(" ", 1)[0]
         text = cut if cut else text[:MAX_NOTE_CHARACTERS]
