@@ -128,7 +128,7 @@ def test_clearing_asks_first_and_then_forgets_every_note(talk: Talk, dynamodb: A
     add_note(conversation, "one thing")
     add_note(conversation, "another thing")
     asked = conversation.intent("ClearNotesIntent")
-    assert asked.speech == "Shall I clear all two notes? They can't be brought back."
+    assert asked.speech == "Shall I clear your two notes? They can't be brought back."
     kept = conversation.intent("AMAZON.NoIntent")
     assert kept.speech.startswith("Okay, your notes are still here.")
     assert notes_in_table(dynamodb) == [["One thing", "Another thing"]]
@@ -428,10 +428,14 @@ def test_get_ready_is_behind_the_passcode(talk: Talk) -> None:
 
 def test_get_ready_without_notes_closes_kindly(talk: Talk) -> None:
     conversation = talk()
-    conversation.launch()
+    offer = conversation.launch()
     ready = conversation.intent("GetReadyIntent")
     assert ready.speech.startswith(SPEECH("get_ready_no_weeks"))
-    assert SPEECH("get_ready_no_notes") in ready.speech and ready.ends_session
+    assert SPEECH("get_ready_no_notes") in ready.speech
+    assert ready.speech.endswith(offer.reprompt), "the offer to start waits after it"
+    one_shot = talk()
+    closed = one_shot.intent("GetReadyIntent")
+    assert closed.speech == f"{SPEECH('get_ready_no_weeks')} {SPEECH('get_ready_no_notes')}" and closed.ends_session
 
 
 def test_a_note_after_a_reflection_is_kept_and_the_reflection_offer_comes_back(talk: Talk, dynamodb: Any) -> None:

@@ -29,7 +29,7 @@ from therapy_checkin.domain.recap import week_seed
 from therapy_checkin.gate import kept_notes, past_answers
 from therapy_checkin.handlers.crisis import crisis_response, distress_speech, helpline_card
 from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
-from therapy_checkin.handlers.replies import current_question, end, farewell, reply
+from therapy_checkin.handlers.replies import current_question, end, reply
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.session import DETOURS, Mode, PendingRecap, RecapRequest
 from therapy_checkin.speech.crisis import crisis_line
@@ -40,17 +40,9 @@ from therapy_checkin.turn import Turn, turn_of
 AFTER_CRISIS_PAUSE_MS = 600
 MAX_HEARD_NOTE = 2000
 """The longest note text read at all; what is kept is cut to MAX_NOTE_CHARACTERS at a whole word."""
-SETTLED = (
-    Mode.IDLE,
-    Mode.OFFER_START,
-    Mode.OFFER_RESUME,
-    Mode.OFFER_RECAP,
-    Mode.DONE_MENU,
-    Mode.RECAP_FOLLOW_UP,
-    Mode.OFFER_NOTES,
-)
-"""Modes where no check-in is under way (at most an offer, which asking about notes answers): an answer given here
-closes the session kindly. Mid-check-in, the sign is asked again after it."""
+SETTLED = (Mode.IDLE, Mode.OFFER_RECAP, Mode.DONE_MENU, Mode.RECAP_FOLLOW_UP, Mode.OFFER_NOTES)
+"""Modes where nothing is under way or waiting: an answer given here closes the session kindly. Elsewhere (a sign
+being asked, the offer to start or resume) the question that was waiting is asked again after it."""
 
 
 def _language(turn: Turn) -> str:
@@ -59,11 +51,11 @@ def _language(turn: Turn) -> str:
 
 def _and_go_on(handler_input: HandlerInput, message: str, goodbye: bool = True) -> Response:
     """Say ``message``, then carry on with what the user was doing; with nothing under way, close kindly (with
-    the usual goodbye unless ``message`` says one of its own)."""
+    a short goodbye unless ``message`` says one of its own)."""
     turn = turn_of(handler_input)
     if turn.state.mode in SETTLED:
         turn.state.mode = Mode.IDLE
-        return end(handler_input, f"{message} {farewell(turn)}" if goodbye else message)
+        return end(handler_input, f"{message} {turn.speech('notes_goodbye')}" if goodbye else message)
     question, reprompt = current_question(handler_input)
     return reply(handler_input, f"{message} {question}", reprompt)
 
@@ -169,7 +161,8 @@ def read_notes_reply(handler_input: HandlerInput) -> Response:
     ]
     if len(items) == 1:
         items = [f"{kept.notes[0].text}."]
-    spoken = " ".join([turn.speech("notes_intro", count=len(kept.notes)), *items, turn.speech("notes_outro")])
+    count = len(kept.notes)
+    spoken = " ".join([turn.speech("notes_intro", count=count), *items, turn.speech("notes_outro", count=count)])
     if kept.on_cards:
         lines = "\n".join(f"{index}. {note.text}" for index, note in enumerate(kept.notes, start=1))
         handler_input.response_builder.set_card(SimpleCard(turn.speech("notes_card_title"), lines))
@@ -242,7 +235,7 @@ def get_ready_reply(handler_input: HandlerInput) -> Response:
     def name(sign: str) -> str:
         return speech.sign(sign).short_name
 
-    mid_flow = turn.state.mode not in SETTLED
+    mid_flow = turn.state.asking_sign or turn.state.mode in DETOURS
     waiting = 0 if mid_flow else len(kept.notes)
     text = ready_speech(facts, waiting, say, name, speech.number)
     if mid_flow and kept.notes:
@@ -250,7 +243,7 @@ def get_ready_reply(handler_input: HandlerInput) -> Response:
     if waiting:
         turn.state.mode = Mode.OFFER_NOTES
         return reply(handler_input, text, speech("reprompt_notes_offer"))
-    return _and_go_on(handler_input, text, goodbye=mid_flow)
+    return _and_go_on(handler_input, text, goodbye=False)
 
 
 class GetReadyHandler(AbstractRequestHandler):
