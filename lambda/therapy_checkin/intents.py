@@ -43,6 +43,8 @@ READ_NOTES: Final = "ReadNotesIntent"
 CLEAR_NOTES: Final = "ClearNotesIntent"
 GET_READY: Final = "GetReadyIntent"
 """Getting ready for therapy: the last four weeks in a few words, and the notes waiting."""
+EMAIL_REPORT: Final = "EmailReportIntent"
+"""The progress report of the last eight weeks, sent to the Amazon account's email."""
 IN_BETWEEN: Final = "InBetweenIntent"
 """An answer between two ratings: "three and a half", "between three and four", "three or four"."""
 LEANING: Final = "LeaningIntent"
@@ -121,6 +123,7 @@ HANDLED_INTENTS: Final = frozenset(
         READ_NOTES,
         CLEAR_NOTES,
         GET_READY,
+        EMAIL_REPORT,
         IN_BETWEEN,
         LEANING,
         UNSURE,

@@ -131,6 +131,11 @@ class Mode(str, Enum):
     """Setting the reminder: asked what time."""
     REMINDER_PERMISSION = "reminder_permission"
     """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
+    REPORT_PERMISSION = "report_permission"
+    """Emailing the progress report: Alexa was asked for the email permission; its answer comes as
+    Connections.Response."""
+    CONFIRM_REPORT = "confirm_report"
+    """Emailing the progress report: told where it goes (partly masked), asked whether to send it."""
     RECAP_FOLLOW_UP = "recap_follow_up"
     """After a recap or a trend: asked whether to go on, with what "yes" brings in :attr:`SessionState.recap_offer`."""
     NOTE_TEXT = "note_text"
@@ -155,7 +160,8 @@ PASSCODE_MODES = (
 SETTING_REMINDER = (Mode.REMINDER_DAY, Mode.REMINDER_TIME, Mode.REMINDER_PERMISSION)
 REMINDER_MODES = (Mode.OFFER_REMINDER, *SETTING_REMINDER)
 NOTE_MODES = (Mode.NOTE_TEXT, Mode.CONFIRM_NOTE, Mode.CONFIRM_CLEAR_NOTES)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER, *NOTE_MODES)
+REPORT_MODES = (Mode.REPORT_PERMISSION, Mode.CONFIRM_REPORT)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER, *NOTE_MODES, *REPORT_MODES)
 """Modes that wait for one answer and take nothing else. The offer of a reminder is not one: anything else said
 then is simply answered, and the offer lapses."""
 
@@ -176,6 +182,8 @@ class RecapRequest(str, Enum):
     SUPPORT = "support"
     """Only as a :class:`RecapOffer`: the support line, offered after a heavy week's recap (``said`` is how much
     of this week's recap was spoken, so "go on" can bring the rest)."""
+    REPORT = "report"
+    """The progress report by email: after the passcode, the skill says where it would go and asks to send."""
 
 
 @dataclass(frozen=True)
@@ -476,6 +484,8 @@ def _recap_offer(raw: Any) -> RecapOffer | None:
     if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
+    if request is RecapRequest.REPORT:
+        return None  # never offered after a recap: it is only ever asked for
     if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK, RecapRequest.SUPPORT):
         return None  # only a recap (or the support line offered in one) has a rest to it
     return RecapOffer(request=request, said=said)
