@@ -426,3 +426,42 @@ def test_the_csv_attachment_holds_the_same_weeks(report_message: Message) -> Non
                 assert value == "skipped"
             else:
                 assert value == str(rating(week_index, sign_index))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The pure parts
+
+
+def test_the_address_is_said_by_its_first_letter_and_its_domain() -> None:
+    from therapy_checkin.domain.report import MaskedAddress, mask_address
+
+    assert mask_address("Jane.Doe@Mail.Example.com", "dot") == MaskedAddress("j", "mail dot example dot com")
+    for unusable in ("", "jane", "@example.com", "jane@", "jane@localhost"):
+        assert mask_address(unusable, "dot") is None
+
+
+def test_the_eight_weeks_end_with_this_week_and_leave_older_ones_out() -> None:
+    from therapy_checkin.domain.checkin import WeekAnswers
+    from therapy_checkin.domain.report import build_report
+
+    older = previous_week(WEEKS[0])
+    report = build_report(CURRENT_WEEK, [WeekAnswers(older, {"hope": 5}), WeekAnswers(CURRENT_WEEK, {"hope": 2})])
+    assert [week.week for week in report.weeks] == WEEKS
+    assert [week.average for week in report.weeks] == [None] * 7 + [2.0]
+    assert not build_report(CURRENT_WEEK, [WeekAnswers(older, {"hope": 5})]).has_ratings
+
+
+def test_notes_appear_only_when_passed_and_are_escaped() -> None:
+    from therapy_checkin.domain.checkin import WeekAnswers
+    from therapy_checkin.domain.report import build_report, report_csv, report_html, report_plain_text
+    from therapy_checkin.handlers.report import report_text
+
+    text = report_text(speech_for("en-US"), "en-US")
+    weeks = [WeekAnswers(CURRENT_WEEK, {"hope": 4})]
+    without = build_report(CURRENT_WEEK, weeks)
+    assert "Your notes" not in report_html(without, text)
+    with_notes = build_report(CURRENT_WEEK, weeks, notes=["Talk about <work> & sleep"])
+    page = report_html(with_notes, text)
+    assert "<h2>Your notes</h2><ul><li>Talk about &lt;work&gt; &amp; sleep</li></ul>" in page
+    assert "- Talk about <work> & sleep" in report_plain_text(with_notes, text)
+    assert "sleep" not in report_csv(with_notes, text), "the CSV holds the ratings only"
