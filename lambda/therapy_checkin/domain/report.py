@@ -13,14 +13,9 @@ caller passes them (:func:`build_report`'s ``notes``): they are included only wh
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import make_msgid
 
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
@@ -244,6 +239,9 @@ def report_plain_text(report: Report, text: ReportText) -> str:
 
 def report_csv(report: Report, text: ReportText) -> str:
     """The table as CSV: a row per sign (its number and name), a column per week (its start date, ISO 8601)."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["number", text.sign_heading, *(week_start(week.week).isoformat() for week in report.weeks)])
@@ -253,7 +251,13 @@ def report_csv(report: Report, text: ReportText) -> str:
 
 
 def report_message(report: Report, text: ReportText, sender: str, recipient: str) -> bytes:
-    """The whole email as MIME bytes (multipart/mixed: the text and HTML alternatives, then the CSV)."""
+    """The whole email as MIME bytes (multipart/mixed: the text and HTML alternatives, then the CSV).
+
+    The standard library's ``email`` and ``csv`` are imported here, on the turn that sends, not at cold start."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import make_msgid
+
     message = EmailMessage(policy=SMTP)
     message["Subject"] = text.subject
     message["From"] = sender
