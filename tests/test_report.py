@@ -20,7 +20,7 @@ import boto3
 import pytest
 
 from devtools.conversation import Conversation, Reply
-from devtools.envelopes import EMAIL_SCOPE, Device
+from devtools.envelopes import EMAIL_SCOPE, Device, resolved_slot
 from devtools.fake_alexa_api import FakeAlexaApi
 from tests.conftest import MONDAY_NOON, TABLE_NAME, table_items
 from therapy_checkin.config import settings
@@ -465,3 +465,60 @@ def test_notes_appear_only_when_passed_and_are_escaped() -> None:
     assert "<h2>Your notes</h2><ul><li>Talk about &lt;work&gt; &amp; sleep</li></ul>" in page
     assert "- Talk about <work> & sleep" in report_plain_text(with_notes, text)
     assert "sleep" not in report_csv(with_notes, text), "the CSV holds the ratings only"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Notes for the therapist: only when asked for
+
+
+NOTE = "I want to talk about my sleep"
+WITH_NOTES = resolved_slot("my notes", [("my notes", "notes")], "REPORT_PART")
+
+
+def keep_note(conversation: Conversation) -> None:
+    conversation.intent("AddNoteIntent", note=NOTE)
+    assert conversation.intent("AMAZON.YesIntent").speech, "kept"
+
+
+def test_notes_go_in_only_when_asked_for(talk: Talk, dynamodb: Any, ses: Any, sender: str) -> None:
+    device = Device(email_permission=True)
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = talk(device)
+    keep_note(conversation)
+    conversation.end_session()
+    conversation.intent("EmailReportIntent")
+    conversation.intent("AMAZON.YesIntent")
+    (without,) = sent(ses)
+    assert NOTE not in text_of(parts(without)["text/html"])
+    conversation.advance(days=1)
+    asked = conversation.intent("EmailReportIntent", include=WITH_NOTES)
+    assert asked.speech.startswith("Your report of the last eight weeks, with your notes for therapy, would go to")
+    conversation.intent("AMAZON.YesIntent")
+    page = text_of(parts(sent(ses)[1])["text/html"])
+    assert f"<h2>Your notes</h2><ul><li>{NOTE}</li></ul>" in page
+    assert page.index("Your notes") < page.index("<footer")
+
+
+def test_the_wish_for_notes_survives_the_passcode_and_the_permission_question(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str, logged: Callable[[], list[str]]
+) -> None:
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = talk(device)
+    conversation.launch()
+    conversation.intent("SetPasscodeIntent")
+    conversation.intent("PasscodeIntent", code="4826")
+    conversation.intent("PasscodeIntent", code="4826")
+    keep_note(conversation)
+    conversation.end_session()
+    assert conversation.intent("EmailReportIntent", include=WITH_NOTES).speech == speech_for("en-US")(
+        "passcode_for_recap"
+    )
+    asked = conversation.intent("PasscodeIntent", code="4826")
+    assert [directive["name"] for directive in asked.directives] == ["AskFor"]
+    confirm = conversation.permission_answer("ACCEPTED", scope=EMAIL_SCOPE)
+    assert "with your notes for therapy" in confirm.speech
+    conversation.intent("AMAZON.YesIntent")
+    (message,) = sent(ses)
+    assert NOTE in text_of(parts(message)["text/plain"])
+    assert NOTE not in "\n".join(logged())

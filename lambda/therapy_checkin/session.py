@@ -184,6 +184,8 @@ class RecapRequest(str, Enum):
     of this week's recap was spoken, so "go on" can bring the rest)."""
     REPORT = "report"
     """The progress report by email: after the passcode, the skill says where it would go and asks to send."""
+    REPORT_WITH_NOTES = "report_with_notes"
+    """The progress report with the notes for the next session in it, as the person asked."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ RECAP_OFFER = "recapOffer"
 NOTE_DRAFT = "noteDraft"
 REFLECTED = "reflected"
 MAX_REFLECTED = (1 << SIGN_COUNT) - 1
+REPORT_NOTES = "reportNotes"
 MAX_PENDING = 64
 """Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
 newer, and a newer answer of a sign replaces an older one anyway)."""
@@ -314,6 +317,8 @@ class SessionState:
     """Bit ``i`` flips each time sign ``i``'s reflection begins this session. With the week, it picks the telling
     (:func:`therapy_checkin.domain.reflection.reflection_variant`), so a sign heard again, later this session or
     next week, is told another way."""
+    report_notes: bool = False
+    """While the progress report is being sent: the person asked for their notes to be in it."""
 
     @property
     def asking_sign(self) -> bool:
@@ -345,6 +350,7 @@ class SessionState:
             RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
             NOTE_DRAFT: self.note_draft,
             REFLECTED: self.reflected or None,
+            REPORT_NOTES: self.report_notes or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -392,6 +398,7 @@ class SessionState:
             recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
             note_draft=_note_draft(raw.get(NOTE_DRAFT)),
             reflected=_int_in(raw.get(REFLECTED), 0, MAX_REFLECTED, 0),
+            report_notes=raw.get(REPORT_NOTES) is True,
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
@@ -484,7 +491,7 @@ def _recap_offer(raw: Any) -> RecapOffer | None:
     if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
-    if request is RecapRequest.REPORT:
+    if request in (RecapRequest.REPORT, RecapRequest.REPORT_WITH_NOTES):
         return None  # never offered after a recap: it is only ever asked for
     if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK, RecapRequest.SUPPORT):
         return None  # only a recap (or the support line offered in one) has a rest to it

@@ -83,8 +83,8 @@ def _answer_recap(handler_input: HandlerInput, pending: PendingRecap | None) -> 
     """Answer the request that waited for the passcode, now that the session is unlocked."""
     if pending is not None and pending.request is RecapRequest.LAST_WEEK:
         return recap_reply(handler_input, "last")
-    if pending is not None and pending.request is RecapRequest.REPORT:
-        return report_reply(handler_input)
+    if pending is not None and pending.request in (RecapRequest.REPORT, RecapRequest.REPORT_WITH_NOTES):
+        return report_reply(handler_input, with_notes=pending.request is RecapRequest.REPORT_WITH_NOTES)
     if pending is not None and pending.request is RecapRequest.TREND:
         if pending.sign is not None:
             return answer_trend(handler_input, pending.sign)

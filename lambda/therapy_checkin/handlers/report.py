@@ -10,6 +10,9 @@ The steps, each a turn only when it must be:
    ``alexa::profile:email:read``, Alexa asks for it by voice (``Connections.SendRequest`` named ``AskFor``); its
    answer comes back as ``Connections.Response`` (ACCEPTED, DENIED or NOT_ANSWERED) in the same session. Where
    voice consent is unavailable, the permissions card goes to the Alexa app instead.
+   The person's notes for their next session (:mod:`therapy_checkin.domain.notes`) go in only when they asked
+   for them ("email me my report with my notes"): the request is kept as ``RecapRequest.REPORT_WITH_NOTES``
+   through the passcode, and as ``SessionState.report_notes`` through the permission and the confirmation.
 5. Say where it would go, partly masked ("the one starting with j, at example dot com"), and that in a shared
    home the account's address may not be the speaker's: every speaker hears this, a recognised voice too. Then
    ask whether to send it.
@@ -39,9 +42,10 @@ from therapy_checkin.domain.report import (
 )
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import zone
-from therapy_checkin.gate import past_answers
+from therapy_checkin.gate import kept_notes, past_answers
 from therapy_checkin.handlers.detour import leave_detour, start_detour
 from therapy_checkin.handlers.replies import current_question, end, reply
+from therapy_checkin.handlers.slots import resolved_id
 from therapy_checkin.observability import count
 from therapy_checkin.session import DETOURS, REPORT_MODES, Mode, PendingRecap, RecapRequest
 from therapy_checkin.speech import Speech
@@ -49,6 +53,8 @@ from therapy_checkin.speech.crisis import crisis_line
 from therapy_checkin.storage import REPORT_DAY_ATTRIBUTE
 from therapy_checkin.turn import Turn, turn_of
 
+NOTES = "notes"
+"""The value ID of the report's ``include`` slot that asks for the notes."""
 CONNECTIONS_RESPONSE = "Connections.Response"
 ASK_FOR = "AskFor"
 PERMISSION_TOKEN = "progress-report"  # noqa: S105 - a request label, not a secret
@@ -104,6 +110,7 @@ def _free_to_start(handler_input: HandlerInput) -> bool:
 def _finish(handler_input: HandlerInput, message: str) -> Response:
     """Say ``message`` and go back to what the user was doing; outside any flow, close the session."""
     turn = turn_of(handler_input)
+    turn.state.report_notes = False
     if turn.state.mode in DETOURS:
         leave_detour(handler_input)
     if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP, Mode.OFFER_REMINDER, Mode.RECAP_FOLLOW_UP):
@@ -113,10 +120,18 @@ def _finish(handler_input: HandlerInput, message: str) -> Response:
     return reply(handler_input, f"{message} {question}", reprompt)
 
 
-def _report(turn: Turn, notes: list[str] | None = None) -> Report:
-    """The eight weeks the gate lets through (raises for the passcode), with ``notes`` only when asked for."""
-    past = past_answers(turn, then=PendingRecap(RecapRequest.REPORT))
+def _report(turn: Turn, with_notes: bool) -> Report:
+    """The eight weeks the gate lets through (raises for the passcode), with the notes for the next session only
+    when the person asked for them (read through the same gate)."""
+    then = PendingRecap(RecapRequest.REPORT_WITH_NOTES if with_notes else RecapRequest.REPORT)
+    past = past_answers(turn, then=then)
+    notes = [note.text for note in kept_notes(turn, then).notes] if with_notes else None
     return build_report(past.current_week, past.weeks, notes)
+
+
+def asks_for_notes(handler_input: HandlerInput) -> bool:
+    """ "... with my notes": the report's ``include`` slot resolved to the notes."""
+    return resolved_id(handler_input, intents.REPORT_PART_SLOT) == NOTES
 
 
 def _sent_today(turn: Turn) -> bool:
@@ -141,13 +156,15 @@ def _address_or_reply(handler_input: HandlerInput) -> tuple[str, MaskedAddress] 
     return address, masked
 
 
-def report_reply(handler_input: HandlerInput) -> Response:
-    """ "Email me my progress report": check what can be checked, then say where it would go and ask."""
+def report_reply(handler_input: HandlerInput, with_notes: bool = False) -> Response:
+    """ "Email me my progress report": check what can be checked, then say where it would go and ask.
+    ``with_notes``: the person asked for their notes to be in it."""
     turn = turn_of(handler_input)
     if settings().report_sender is None:
         return _finish(handler_input, turn.speech("report_not_set_up"))
-    if not _report(turn).has_ratings:
+    if not _report(turn, with_notes).has_ratings:
         return _finish(handler_input, turn.speech("report_nothing_yet"))
+    turn.state.report_notes = with_notes  # kept through the permission question and the confirmation
     if _sent_today(turn):
         return _finish(handler_input, turn.speech("report_once_a_day"))
     found = _address_or_reply(handler_input)
@@ -158,18 +175,20 @@ def report_reply(handler_input: HandlerInput) -> Response:
     count("ReportOffered")
     return reply(
         handler_input,
-        turn.speech("report_confirm", initial=masked.initial, domain=masked.domain),
+        turn.speech(
+            "report_confirm_notes" if with_notes else "report_confirm", initial=masked.initial, domain=masked.domain
+        ),
         turn.speech("reprompt_confirm_report"),
     )
 
 
-def send_report(handler_input: HandlerInput, notes: list[str] | None = None) -> Response:
-    """Yes to sending: one a day per person, then SES. ``notes`` go in only when the person asked for them."""
+def send_report(handler_input: HandlerInput) -> Response:
+    """Yes to sending: one a day per person, then SES. The notes go in only when the person asked for them."""
     turn = turn_of(handler_input)
     sender = settings().report_sender
     if sender is None:
         return _finish(handler_input, turn.speech("report_not_set_up"))
-    report = _report(turn, notes)
+    report = _report(turn, turn.state.report_notes)
     if not report.has_ratings:
         return _finish(handler_input, turn.speech("report_nothing_yet"))
     found = _address_or_reply(handler_input)
@@ -222,7 +241,7 @@ class EmailReportHandler(AbstractRequestHandler):
         return is_intent_name(intents.EMAIL_REPORT)(handler_input) and _free_to_start(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return report_reply(handler_input)
+        return report_reply(handler_input, with_notes=asks_for_notes(handler_input))
 
 
 class ReportYesNoHandler(AbstractRequestHandler):
@@ -240,7 +259,7 @@ class ReportYesNoHandler(AbstractRequestHandler):
             return _finish(handler_input, turn.speech("report_declined"))
         if turn.state.mode is Mode.CONFIRM_REPORT:
             return send_report(handler_input)
-        return report_reply(handler_input)
+        return report_reply(handler_input, with_notes=turn.state.report_notes)
 
 
 class ReportPermissionAnswerHandler(AbstractRequestHandler):
@@ -273,7 +292,7 @@ class ReportPermissionAnswerHandler(AbstractRequestHandler):
             return _permission_card(handler_input)
         if answer == "ACCEPTED":
             count("ReportPermissionGranted")
-            return report_reply(handler_input)
+            return report_reply(handler_input, with_notes=turn.state.report_notes)
         count("ReportPermissionRefused")
         key = "report_permission_denied" if answer == "DENIED" else "report_permission_not_answered"
         return _finish(handler_input, turn.speech(key))
