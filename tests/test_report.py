@@ -412,7 +412,7 @@ def test_the_html_names_the_twelve_signs_draws_the_chart_inline_and_ends_with_th
 
 def test_the_csv_attachment_holds_the_same_weeks(report_message: Message) -> None:
     rows = list(csv.reader(io.StringIO(text_of(parts(report_message)["text/csv"]))))
-    assert rows[0] == ["number", "Sign", *("2026-" + date for date in (
+    assert rows[0] == ["Number", "Sign", *("2026-" + date for date in (
         "10-05", "10-12", "10-19", "10-26", "11-02", "11-09", "11-16", "11-23"
     ))]  # fmt: skip
     speech = speech_for("en-US")

@@ -52,6 +52,8 @@ class ReportText:
     weeks' start dates."""
     chart_caption: str
     sign_heading: str
+    number_heading: str
+    """The CSV's first column: each sign's number in the check-in."""
     skipped: str
     notes_heading: str
     attachment_note: str
@@ -244,7 +246,8 @@ def report_csv(report: Report, text: ReportText) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["number", text.sign_heading, *(week_start(week.week).isoformat() for week in report.weeks)])
+    dates = [week_start(week.week).isoformat() for week in report.weeks]
+    writer.writerow([text.number_heading, text.sign_heading, *dates])
     for number, sign in enumerate(SIGN_IDS, start=1):
         writer.writerow([number, text.sign_names[sign], *(cell(text, week, sign) for week in report.weeks)])
     return buffer.getvalue()

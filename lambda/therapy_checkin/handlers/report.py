@@ -81,6 +81,7 @@ def report_text(speech: Speech, locale: str | None) -> ReportText:
         intro=speech("report_intro", first="{first}", last="{last}"),
         chart_caption=speech("report_chart_caption"),
         sign_heading=speech("report_sign_heading"),
+        number_heading=speech("report_number_heading"),
         skipped=speech("report_skipped"),
         notes_heading=speech("report_notes_heading"),
         attachment_note=speech("report_attachment_note"),
