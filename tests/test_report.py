@@ -522,3 +522,18 @@ def test_the_wish_for_notes_survives_the_passcode_and_the_permission_question(
     (message,) = sent(ses)
     assert NOTE in text_of(parts(message)["text/plain"])
     assert NOTE not in "\n".join(logged())
+
+
+def test_another_voice_cannot_say_yes_to_someone_elses_report(talk: Talk, dynamodb: Any, ses: Any, sender: str) -> None:
+    """Jane is asked "Shall I send it?"; a different voice answers yes: the question was Jane's, so nothing goes."""
+    jane = Device(person_id="amzn1.ask.person.jane", email_permission=True)
+    seed(dynamodb, UserKey.from_ids(jane.user_id, jane.person_id))
+    conversation = talk(jane)
+    assert conversation.intent("EmailReportIntent").speech.endswith("Shall I send it?")
+    conversation.device = Device(
+        user_id=jane.user_id, person_id="amzn1.ask.person.sam", device_id=jane.device_id, email_permission=True
+    )
+    reply = conversation.intent("AMAZON.YesIntent")
+    assert "on its way" not in reply.speech
+    assert ses.sent_messages == []
+    assert report_day(dynamodb) == []
