@@ -343,6 +343,7 @@ SECTIONS = {
     "reflection": "guided reflections (words, pauses, spoken time)",
     "calls": "DynamoDB calls per check-in",
     "turn time": "worst-case turn times",
+    "report": "rendered progress report (headless Chromium, PNG)",
 }
 _figures: dict[str, list[str]] = {}
 

@@ -81,6 +81,7 @@ from therapy_checkin.handlers.reminders import (
     ReminderYesNoHandler,
     SetReminderHandler,
 )
+from therapy_checkin.handlers.report import EmailReportHandler, ReportPermissionAnswerHandler, ReportYesNoHandler
 from therapy_checkin.handlers.session_end import (
     FallbackHandler,
     SessionEndedHandler,
@@ -112,7 +113,9 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         # First, before anything else, in every mode, and without the table: someone says they are not safe.
         CrisisHandler(),
         SkillDisabledHandler(),
-        # Alexa's answer to the reminder's voice permission request: not an intent, and in any mode.
+        # Alexa's answers to the voice permission requests (the report's email, the reminder): not intents, and
+        # in any mode. The report's names its own scope, so it is tried first; the reminder's takes the rest.
+        ReportPermissionAnswerHandler(),
         PermissionAnswerHandler(),
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
         # handlers: four digits may arrive as RateIntent. A forgotten passcode is heard in every mode.
@@ -121,6 +124,7 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         PasscodeEntryHandler(),
         PasscodeDeclineHandler(),
         ReminderYesNoHandler(),
+        ReportYesNoHandler(),
         ReminderAnswerHandler(),
         SetReminderHandler(),
         ReminderStatusHandler(),
@@ -129,6 +133,7 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         AddNoteHandler(),
         NoteAnswerHandler(),
         ClearNotesAnswerHandler(),
+        EmailReportHandler(),
         DetourOtherHandler(),
         DeleteDataHandler(),
         SetPasscodeHandler(),

@@ -43,6 +43,8 @@ READ_NOTES: Final = "ReadNotesIntent"
 CLEAR_NOTES: Final = "ClearNotesIntent"
 GET_READY: Final = "GetReadyIntent"
 """Getting ready for therapy: the last four weeks in a few words, and the notes waiting."""
+EMAIL_REPORT: Final = "EmailReportIntent"
+"""The progress report of the last eight weeks, sent to the Amazon account's email."""
 IN_BETWEEN: Final = "InBetweenIntent"
 """An answer between two ratings: "three and a half", "between three and four", "three or four"."""
 LEANING: Final = "LeaningIntent"
@@ -84,6 +86,8 @@ TIME_SLOT: Final = "time"
 LOWER_SLOT: Final = "lower"
 UPPER_SLOT: Final = "upper"
 LEANING_SLOT: Final = "leaning"
+REPORT_PART_SLOT: Final = "include"
+"""What else the emailed report should hold ("with my notes"): entity-resolved to ``notes``."""
 NOTE_SLOT: Final = "note"
 """The words of a note for the therapist (AMAZON.SearchQuery). Never logged."""
 CRISIS_PHRASE_SLOT: Final = "said"
@@ -121,6 +125,7 @@ HANDLED_INTENTS: Final = frozenset(
         READ_NOTES,
         CLEAR_NOTES,
         GET_READY,
+        EMAIL_REPORT,
         IN_BETWEEN,
         LEANING,
         UNSURE,

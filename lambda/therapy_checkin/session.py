@@ -131,6 +131,11 @@ class Mode(str, Enum):
     """Setting the reminder: asked what time."""
     REMINDER_PERMISSION = "reminder_permission"
     """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
+    REPORT_PERMISSION = "report_permission"
+    """Emailing the progress report: Alexa was asked for the email permission; its answer comes as
+    Connections.Response."""
+    CONFIRM_REPORT = "confirm_report"
+    """Emailing the progress report: told where it goes (partly masked), asked whether to send it."""
     RECAP_FOLLOW_UP = "recap_follow_up"
     """After a recap or a trend: asked whether to go on, with what "yes" brings in :attr:`SessionState.recap_offer`."""
     NOTE_TEXT = "note_text"
@@ -155,7 +160,8 @@ PASSCODE_MODES = (
 SETTING_REMINDER = (Mode.REMINDER_DAY, Mode.REMINDER_TIME, Mode.REMINDER_PERMISSION)
 REMINDER_MODES = (Mode.OFFER_REMINDER, *SETTING_REMINDER)
 NOTE_MODES = (Mode.NOTE_TEXT, Mode.CONFIRM_NOTE, Mode.CONFIRM_CLEAR_NOTES)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER, *NOTE_MODES)
+REPORT_MODES = (Mode.REPORT_PERMISSION, Mode.CONFIRM_REPORT)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER, *NOTE_MODES, *REPORT_MODES)
 """Modes that wait for one answer and take nothing else. The offer of a reminder is not one: anything else said
 then is simply answered, and the offer lapses."""
 
@@ -176,6 +182,10 @@ class RecapRequest(str, Enum):
     SUPPORT = "support"
     """Only as a :class:`RecapOffer`: the support line, offered after a heavy week's recap (``said`` is how much
     of this week's recap was spoken, so "go on" can bring the rest)."""
+    REPORT = "report"
+    """The progress report by email: after the passcode, the skill says where it would go and asks to send."""
+    REPORT_WITH_NOTES = "report_with_notes"
+    """The progress report with the notes for the next session in it, as the person asked."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +258,7 @@ RECAP_OFFER = "recapOffer"
 NOTE_DRAFT = "noteDraft"
 REFLECTED = "reflected"
 MAX_REFLECTED = (1 << SIGN_COUNT) - 1
+REPORT_NOTES = "reportNotes"
 MAX_PENDING = 64
 """Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
 newer, and a newer answer of a sign replaces an older one anyway)."""
@@ -306,6 +317,8 @@ class SessionState:
     """Bit ``i`` flips each time sign ``i``'s reflection begins this session. With the week, it picks the telling
     (:func:`therapy_checkin.domain.reflection.reflection_variant`), so a sign heard again, later this session or
     next week, is told another way."""
+    report_notes: bool = False
+    """While the progress report is being sent: the person asked for their notes to be in it."""
 
     @property
     def asking_sign(self) -> bool:
@@ -337,6 +350,7 @@ class SessionState:
             RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
             NOTE_DRAFT: self.note_draft,
             REFLECTED: self.reflected or None,
+            REPORT_NOTES: self.report_notes or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -384,6 +398,7 @@ class SessionState:
             recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
             note_draft=_note_draft(raw.get(NOTE_DRAFT)),
             reflected=_int_in(raw.get(REFLECTED), 0, MAX_REFLECTED, 0),
+            report_notes=raw.get(REPORT_NOTES) is True,
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
@@ -476,6 +491,8 @@ def _recap_offer(raw: Any) -> RecapOffer | None:
     if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
+    if request in (RecapRequest.REPORT, RecapRequest.REPORT_WITH_NOTES):
+        return None  # never offered after a recap: it is only ever asked for
     if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK, RecapRequest.SUPPORT):
         return None  # only a recap (or the support line offered in one) has a rest to it
     return RecapOffer(request=request, said=said)

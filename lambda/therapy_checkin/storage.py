@@ -5,7 +5,7 @@ Key design (one table, defined in ``template.yaml``)::
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
     sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds,
                                          the notes for the next therapy session (``notes``, a list),
-                                         the weekly reminder's ID
+                                         the weekly reminder's ID, the day of the latest progress report
     sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week (attributes below)
 
 A week item holds ``r_<sign>`` (the rating, 1-5) with ``t_<sign>`` beside it (when that rating was given,
@@ -398,6 +398,9 @@ LEGACY_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
 """Written by earlier versions; removed whenever the passcode attributes are cleared."""
 REMINDER_ATTRIBUTE = "reminderId"
 """The ID Alexa gave the speaker's weekly reminder (its alert token). The reminder itself is held by Amazon."""
+REPORT_DAY_ATTRIBUTE = "reportDay"
+"""The day (the person's own date, ISO 8601) their latest progress report was sent: one a day. Never the
+address or anything the report held."""
 DELETED_ATTRIBUTE = "deletedAt"
 """On a deletion mark: when the week's data was deleted (UTC, to the second, as answers' times are stored)."""
 EXPIRES_ATTRIBUTE = "expiresAt"
@@ -785,6 +788,35 @@ class CheckInStore:
     def clear_notes(self, user: UserKey, now: datetime) -> None:
         """Forget every note of this person (the profile item's other attributes stay)."""
         self._update_profile(user, f"SET updatedAt = :now REMOVE {NOTES_ATTRIBUTE}", {":now": _iso(now)})
+
+    # The progress report: the day of the latest one, on the profile item, so only one is sent a day.
+
+    def reserve_report_day(self, user: UserKey, day: str, now: datetime) -> bool:
+        """Mark ``day`` as the day of this person's report, unless it already is: False then, and nothing changes.
+
+        A conditional write, so two requests at once (two devices) cannot both send one."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET {REPORT_DAY_ATTRIBUTE} = :day, updatedAt = :now",
+                ConditionExpression=f"attribute_not_exists({REPORT_DAY_ATTRIBUTE}) OR {REPORT_DAY_ATTRIBUTE} <> :day",
+                ExpressionAttributeValues={":day": {"S": day}, ":now": _iso(now)},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_report_day(self, user: UserKey, day: str, now: datetime) -> None:
+        """The report reserved for ``day`` was not sent after all: let the person ask again today."""
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET updatedAt = :now REMOVE {REPORT_DAY_ATTRIBUTE}",
+                ConditionExpression=f"{REPORT_DAY_ATTRIBUTE} = :day",
+                ExpressionAttributeValues={":day": {"S": day}, ":now": _iso(now)},
+            )
 
     def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
         self._client.update_item(

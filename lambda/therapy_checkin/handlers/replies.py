@@ -208,6 +208,8 @@ DETOUR_QUESTIONS = {
     Mode.NOTE_TEXT: "reprompt_note_ask",
     Mode.CONFIRM_NOTE: "reprompt_note_confirm",
     Mode.CONFIRM_CLEAR_NOTES: "reprompt_notes_clear",
+    Mode.REPORT_PERMISSION: "report_retry",
+    Mode.CONFIRM_REPORT: "reprompt_confirm_report",
 }
 """What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""
 

@@ -34,6 +34,11 @@ def _resolved_id(slot: Slot | None) -> str | None:
     return None
 
 
+def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
+    """The entity-resolution ID Alexa matched for custom slot ``name``, or ``None``."""
+    return _resolved_id(get_slot(handler_input, name))
+
+
 def resolved_sign(handler_input: HandlerInput) -> str | None:
     """The sign the user named: by name or synonym ("boundaries", "saying no") or by number ("sign four")."""
     by_name = _resolved_id(get_slot(handler_input, intents.SIGN_SLOT))
