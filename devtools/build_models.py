@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "interaction-model"
 MODEL_DIR = ROOT / "skill-package" / "interactionModels" / "custom"
 EXPANDER = Path(__file__).with_name("expand_utterances.js")
+CRISIS_PHRASES = ROOT / "lambda" / "therapy_checkin" / "domain" / "crisis_phrases.json"
 
 
 @dataclass(frozen=True)
@@ -308,13 +309,45 @@ def slot_value_texts(value: Mapping[str, Any]) -> list[str]:
     return [value["name"]["value"], *value["name"].get("synonyms", [])]
 
 
+def crisis_phrases(model: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every phrase of the crisis family that says a crisis on its own, per intent, normalised as the skill reads
+    a note (``therapy_checkin.domain.crisis_text``): the samples without slots, and the samples whose one slot
+    is the phrase slot, without it ("{said} kill myself tonight" gives "kill myself tonight")."""
+    from therapy_checkin import intents as names
+    from therapy_checkin.domain.crisis_text import normalise
+
+    phrases: dict[str, list[str]] = {}
+    for intent in model["interactionModel"]["languageModel"]["intents"]:
+        if intent["name"] not in names.CRISIS_INTENTS:
+            continue
+        found = set()
+        for sample in intent["samples"]:
+            slots = SLOT.findall(sample)
+            if set(slots) <= {PHRASE_SLOT}:
+                found.add(normalise(SLOT.sub(" ", sample)))
+        phrases[intent["name"]] = sorted(phrase for phrase in found if phrase)
+    return phrases
+
+
+def crisis_phrases_text(models: Mapping[str, Mapping[str, Any]]) -> str:
+    """The crisis phrases file: per language, from the model of the language's first locale in ``models``."""
+    make_skill_importable()
+    languages: dict[str, dict[str, list[str]]] = {}
+    for locale, model in models.items():
+        if LOCALES[locale].language not in languages:
+            languages[LOCALES[locale].language] = crisis_phrases(model)
+    return json.dumps(languages, indent=0, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the checked-in models; write nothing")
     options = parser.parse_args(argv)
     stale = []
+    models = {}
     for locale in LOCALES:
-        text = model_text(build_model(locale))
+        models[locale] = build_model(locale)
+        text = model_text(models[locale])
         path = MODEL_DIR / f"{locale}.json"
         if options.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -324,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
         intents = json.loads(text)["interactionModel"]["languageModel"]["intents"]
         samples = sum(len(intent["samples"]) for intent in intents)
         print(f"{path.relative_to(ROOT)}: {samples} samples, {len(text.encode('utf-8'))} bytes")
+    phrases = crisis_phrases_text(models)
+    if options.check:
+        if not CRISIS_PHRASES.exists() or CRISIS_PHRASES.read_text(encoding="utf-8") != phrases:
+            stale.append(str(CRISIS_PHRASES.relative_to(ROOT)))
+    else:
+        CRISIS_PHRASES.write_text(phrases, encoding="utf-8")
     if stale:
         print(f"out of date (run make models): {', '.join(stale)}", file=sys.stderr)
         return 1

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from devtools.envelopes import (
+    EMAIL_SCOPE,
+    REMINDERS_SCOPE,
     Device,
     FakeLambdaContext,
     connections_response,
@@ -119,11 +121,14 @@ class Conversation:
     def rate(self, value: str | int) -> Reply:
         return self.intent("RateIntent", rating=str(value))
 
-    def permission_answer(self, status: str, code: str = "200") -> Reply:
-        """Alexa's answer to the skill's voice permission request. After ACCEPTED, later requests carry the
-        granted scope, as Alexa's do."""
-        reply = self.send(connections_response(status, code))
-        if status == "ACCEPTED" and code == "200":
+    def permission_answer(self, status: str, code: str = "200", scope: str = REMINDERS_SCOPE) -> Reply:
+        """Alexa's answer to the skill's voice permission request for ``scope``. After ACCEPTED, requests carry
+        the granted scope, as Alexa's do: the answer itself already has an access token that holds it."""
+        granted = status == "ACCEPTED" and code == "200"
+        if granted and scope == EMAIL_SCOPE:
+            self.device.email_permission = True
+        reply = self.send(connections_response(status, code, scope=scope))
+        if granted and scope == REMINDERS_SCOPE:
             self.device.reminder_permission = "GRANTED"
         return reply
 

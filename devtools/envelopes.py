@@ -12,6 +12,11 @@ from typing import Any
 TEST_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
 ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
+EMAIL_SCOPE = "alexa::profile:email:read"
+ACCESS_TOKEN = "local-access-token"  # noqa: S105 - a stand-in, accepted only by the fake Alexa API
+EMAIL_GRANT = "+email"
+"""Added to the access token once the email scope is granted: Alexa's token carries the scopes the user granted,
+and the fake Alexa API (``devtools/fake_alexa_api.py``) answers the address only to such a token."""
 API_ENDPOINT_VARIABLE = "ALEXA_API_ENDPOINT"
 """Set it (for example to ``devtools/fake_alexa_api.py``'s URL) to send new devices' API calls elsewhere."""
 
@@ -35,6 +40,9 @@ class Device:
     reminder_permission: str | None = None
     """The reminders scope's status in ``context.System.user.permissions`` ("GRANTED", "DENIED"), or None when the
     user never answered; Alexa sends the scope once it was granted."""
+    email_permission: bool = False
+    """Whether the user granted the account's email address (``alexa::profile:email:read``): it shows only in the
+    access token, which the Customer Profile API honours."""
 
 
 def timestamp(moment: datetime | None = None) -> str:
@@ -54,7 +62,7 @@ def _system(device: Device) -> dict[str, Any]:
         "user": user,
         "device": {"deviceId": device.device_id, "supportedInterfaces": interfaces},
         "apiEndpoint": device.api_endpoint,
-        "apiAccessToken": "local-access-token",
+        "apiAccessToken": ACCESS_TOKEN + (EMAIL_GRANT if device.email_permission else ""),
     }
     if device.person_id:
         system["person"] = {"personId": device.person_id}
@@ -123,15 +131,21 @@ def resolved_slot(
     return {"value": value, "resolutions": {"resolutionsPerAuthority": [resolution]}}
 
 
-def connections_response(status: str, code: str = "200", name: str = "AskFor") -> dict[str, Any]:
-    """Alexa's answer to a ``Connections.SendRequest`` (the voice permission request): ACCEPTED, DENIED or
-    NOT_ANSWERED, with a status code other than 200 when the request could not be made."""
+PERMISSION_TOKENS = {REMINDERS_SCOPE: "weekly-reminder", EMAIL_SCOPE: "progress-report"}
+"""The token the skill puts on each voice permission request, which Alexa returns as it is."""
+
+
+def connections_response(
+    status: str, code: str = "200", name: str = "AskFor", scope: str = REMINDERS_SCOPE
+) -> dict[str, Any]:
+    """Alexa's answer to a ``Connections.SendRequest`` (the voice permission request for ``scope``): ACCEPTED,
+    DENIED or NOT_ANSWERED, with a status code other than 200 when the request could not be made."""
     return {
         "type": "Connections.Response",
         "name": name,
         "status": {"code": code, "message": "OK" if code == "200" else "Error"},
-        "payload": {"permissionScope": REMINDERS_SCOPE, "status": status},
-        "token": "weekly-reminder",
+        "payload": {"permissionScope": scope, "status": status},
+        "token": PERMISSION_TOKENS.get(scope, ""),
     }
 
 

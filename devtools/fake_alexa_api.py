@@ -11,6 +11,12 @@ Alexa Reminders API does. Each call is recorded with its method, path, JSON body
 a status such as 401, 403, 429 or 500, or an answer too late for the skill's timeout). The reminders are kept in
 :attr:`FakeAlexaApi.reminders` until :meth:`reset`.
 
+Customer Profile: ``GET /v2/accounts/~current/settings/Profile.email`` answers the account's address as a JSON
+string (:attr:`FakeAlexaApi.account_email`; ``None`` answers 204, as for an account without one), but only to a
+token that carries the email permission, as Alexa's ``apiAccessToken`` encapsulates the scopes the user granted
+(``devtools/envelopes.py`` marks such a token with :data:`EMAIL_GRANT`): any other token gets 403. It can be told
+to fail (:attr:`FakeAlexaApi.email_fault`), and each call is recorded (:meth:`FakeAlexaApi.email_requests`).
+
 Point a request envelope's ``context.System.apiEndpoint`` at :attr:`FakeAlexaApi.url` (``Device(api_endpoint=...)``).
 """
 
@@ -26,6 +32,9 @@ from typing import Any
 
 TIME_ZONE_PATH = re.compile(r"^/v2/devices/(?P<device>[^/]+)/settings/System\.timeZone$")
 REMINDERS_PATH = re.compile(r"^/v1/alerts/reminders(?:/(?P<token>[^/]+))?$")
+EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"
+EMAIL_GRANT = "+email"
+"""Marks an access token that carries the granted scope alexa::profile:email:read (see devtools/envelopes.py)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,10 @@ class FakeAlexaApi:
     reminder_calls: list[ReminderCall] = field(default_factory=list)
     reminder_faults: dict[str, Failure | Late] = field(default_factory=dict)
     """Per HTTP method ("POST", "GET", "PUT", "DELETE"): how the Reminders API misbehaves."""
+    account_email: str | None = "jane.doe@example.com"
+    """The Amazon account's email address; ``None``: the account has none (204)."""
+    email_fault: Failure | Late | None = None
+    email_calls: list[Recorded] = field(default_factory=list)
     _next_token: int = 0
     _server: ThreadingHTTPServer | None = None
     _released: threading.Event = field(default_factory=threading.Event)
@@ -103,6 +116,14 @@ class FakeAlexaApi:
         """Make every ``method`` call to the Reminders API answer ``fault`` (a status) or come too late."""
         self.reminder_faults[method] = Failure(fault, "Refused by the fake API.") if isinstance(fault, int) else fault
 
+    def fail_email(self, fault: int | Late) -> None:
+        """Make the Customer Profile API answer ``fault`` (a status) or come too late."""
+        self.email_fault = Failure(fault, "Refused by the fake API.") if isinstance(fault, int) else fault
+
+    def email_requests(self) -> list[Recorded]:
+        with self._lock:
+            return list(self.email_calls)
+
     def calls(self) -> list[ReminderCall]:
         with self._lock:
             return list(self.reminder_calls)
@@ -120,6 +141,9 @@ class FakeAlexaApi:
             self.reminders.clear()
             self.reminder_calls.clear()
             self.reminder_faults.clear()
+            self.email_calls.clear()
+            self.email_fault = None
+            self.account_email = "jane.doe@example.com"
             self._next_token = 0
         self._released = threading.Event()
 
@@ -165,6 +189,8 @@ class FakeAlexaApi:
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         if REMINDERS_PATH.match(request.path.split("?", 1)[0]):
             return self._reminders(request)
+        if request.path.split("?", 1)[0] == EMAIL_PATH:
+            return self._email(request)
         if request.command != "GET":
             return _send(request, 405, {"type": "METHOD_NOT_ALLOWED", "message": "Not allowed."})
         match = TIME_ZONE_PATH.match(request.path.split("?", 1)[0])
@@ -228,6 +254,27 @@ class FakeAlexaApi:
                 del self.reminders[token]
                 return _send(request, 200, None)
         return _send(request, 405, {"code": "METHOD_NOT_ALLOWED", "message": "Not allowed."})
+
+    def _email(self, request: BaseHTTPRequestHandler) -> None:
+        """The Customer Profile API's email address: only for a token that carries the permission."""
+        authorization = request.headers.get("Authorization")
+        with self._lock:
+            self.email_calls.append(Recorded(request.path, None, authorization))
+            fault, address, released = self.email_fault, self.account_email, self._released
+        if request.command != "GET":
+            return _send(request, 405, {"code": "METHOD_NOT_ALLOWED", "message": "Not allowed."})
+        if not authorization or not authorization.startswith("Bearer "):
+            return _send(request, 401, {"code": "INVALID_TOKEN", "message": "The token is missing."})
+        if isinstance(fault, Late):
+            released.wait(fault.seconds)
+            return _send(request, 504, {"code": "GATEWAY_TIMEOUT", "message": "Too late."})
+        if isinstance(fault, Failure):
+            return _send(request, fault.status, {"code": "ERROR", "message": fault.message})
+        if not authorization.endswith(EMAIL_GRANT):
+            return _send(request, 403, {"code": "ACCESS_DENIED", "message": "Access denied."})
+        if address is None:
+            return _send(request, 204, None)
+        return _send(request, 200, address)
 
 
 def _reminder_answer(token: str, body: Any) -> dict[str, Any]:

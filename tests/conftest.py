@@ -340,8 +340,10 @@ SECTIONS = {
     "apl": "APL documents checked by Amazon's validator (apl-suggester)",
     "voice": "voice budget (words of Alexa speech)",
     "recap": "longest recap and trend turns (words)",
+    "reflection": "guided reflections (words, pauses, spoken time)",
     "calls": "DynamoDB calls per check-in",
     "turn time": "worst-case turn times",
+    "report": "rendered progress report (headless Chromium, PNG)",
 }
 _figures: dict[str, list[str]] = {}
 

@@ -1,6 +1,10 @@
 """Every part of a request the skill relies on is one Alexa actually sends, given skill.json, or is handled when
 Alexa leaves it out.
 
+A skill may ask for a permission (a voice request, a card, a call to an API it guards) only where skill.json
+declares its scope: the reminders, and the account's email address for the progress report, whose Customer
+Profile API answers only to an ``apiAccessToken`` that carries the granted scope.
+
 Alexa puts ``context.System.person`` in a request only for a skill that requests Skills Personalization
 (``alexa::person_id:read``) and only for a recognised voice whose owner turned "Personalize skills" on; the
 reminders scope's status only for a skill that declares it; APL's interface only for a skill that declares it
@@ -85,6 +89,17 @@ def test_what_the_code_reads_is_requested_in_the_manifest(field: str) -> None:
         assert kind == "always"
 
 
+SCOPE_LITERAL = re.compile(r"\"(alexa::[a-z_:]+)\"")
+
+
+def test_every_permission_scope_the_code_names_is_declared_in_the_manifest() -> None:
+    """Asking by voice (AskFor), the permissions card, or an API guarded by a scope: each needs the scope in
+    skill.json, or Alexa refuses the request and the API never answers."""
+    named = {match for _, line in code_lines() for match in SCOPE_LITERAL.findall(line)}
+    assert {"alexa::alerts:reminders:skill:readwrite", "alexa::profile:email:read"} <= named
+    assert named <= {permission["name"] for permission in MANIFEST["permissions"]}
+
+
 def bare(envelope: dict[str, Any]) -> dict[str, Any]:
     """The envelope as the least a client sends: no person, no API endpoint or token, no device, no scopes."""
     system = envelope["context"]["System"]
@@ -118,3 +133,27 @@ def test_without_the_personalization_permission_every_voice_is_the_account(talk:
     conversation.intent("AMAZON.YesIntent")
     conversation.rate(3)
     assert user_items(dynamodb, UserKey.from_ids(device.user_id, None)), "stored under the account"
+
+
+def test_the_report_without_an_api_endpoint_or_token_says_so_and_sends_nothing(
+    handler: Handler, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that leaves out apiEndpoint and apiAccessToken: the address cannot be read, so nothing is sent."""
+    from therapy_checkin.config import settings
+    from therapy_checkin.domain.signs import SIGN_IDS
+
+    monkeypatch.setenv("REPORT_SENDER", "reports@therapy-checkin.example.org")
+    settings.cache_clear()
+    try:
+        device = Device()
+        conversation = Conversation(lambda event, context: handler(bare(event), context), device)
+        conversation.launch()
+        conversation.intent("AMAZON.YesIntent")
+        for _ in SIGN_IDS:
+            conversation.rate(3)
+        conversation.end_session()
+        reply = conversation.intent("EmailReportIntent")
+    finally:
+        settings.cache_clear()
+    assert reply.speech.startswith("I couldn't get the account's email address just now.")
+    assert not reply.directives

@@ -23,6 +23,7 @@ from tests.conftest import Figures, examples
 from therapy_checkin.chart import DOCUMENT_PATH, chart_datasource, chart_document
 from therapy_checkin.domain.checkin import WeekAnswers
 from therapy_checkin.domain.recap import (
+    MARKED_CHANGE,
     RECAP_WORD_BUDGET,
     Recap,
     build_recap,
@@ -36,14 +37,18 @@ from therapy_checkin.domain.recap import (
     word_count,
 )
 from therapy_checkin.domain.signs import SIGN_IDS
-from therapy_checkin.domain.trends import Direction, direction_of, trend_for
 from therapy_checkin.domain.weeks import week_start
-from therapy_checkin.handlers.recap import CARD_WORD_BUDGET, recap_turn
+from therapy_checkin.handlers.recap import CARD_WORD_BUDGET, heavy_week_turn, recap_turn
 from therapy_checkin.session import Mode, RecapOffer, RecapRequest, SessionState
 from therapy_checkin.speech import speech_for
 from therapy_checkin.speech.catalogue import Plural
 
 SPEECH = speech_for("en-US")
+THANKS = max(
+    (f"{SPEECH('complete')} {SPEECH('check_in_thanks', variant=n)}" for n in range(SPEECH.variants("check_in_thanks"))),
+    key=lambda text: len(text.split()),
+)
+"""The longest thanks that opens the end of a check-in."""
 NUMBER_WORDS: tuple[str, ...] = (
     "zero",
     "one",
@@ -141,11 +146,15 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         ["first check-in", "Welcome back"],
     ),
     (
-        "ties: equal rises are named in sign order, the others counted",
-        answers(0, all_at(3, connection=4, perspective=4, relationships=4)),
-        [answers(1, all_at(3, connection=2, perspective=2, relationships=2))],
-        ["feeling connected to your therapist, from two to four.", "Two other signs rose too."],
-        ["warmer relationships", "every sign"],
+        "ties: equal rises are named in sign order, marked ones with their numbers, the others by name",
+        answers(0, all_at(3, connection=4, perspective=4, relationships=4, boundaries=4)),
+        [answers(1, all_at(3, connection=2, perspective=2, relationships=3, boundaries=3))],
+        [
+            "feeling connected to your therapist, from two to four.",
+            "seeing things from new angles rose too, from two to four.",
+            "Two other signs rose too: warmer relationships and setting boundaries.",
+        ],
+        ["every sign"],
     ),
     (
         "a gap of weeks: welcome back, compared with the last week that has data",
@@ -183,8 +192,15 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         "all ones",
         answers(0, all_at(1)),
         [answers(1, all_at(2))],
-        ["Every sign you rated was a one this week.", "share it with your therapist"],
+        ["Every sign you rated was a one this week.", "That sounds heavy.", "Eleven other signs dipped too"],
         ["rose", "dipped from"],
+    ),
+    (
+        "all ones at the start",
+        answers(0, all_at(1)),
+        [],
+        ["Every sign you rated was a one this week.", "share it with your therapist"],
+        ["rose", "dipped"],
     ),
     (
         "a high week followed by a low one",
@@ -214,8 +230,27 @@ CASES: list[tuple[str, WeekAnswers, list[WeekAnswers], list[str], list[str]]] = 
         "every sign rose",
         answers(0, all_at(4, hope=5)),
         [answers(1, all_at(2))],
-        ["Every", "rose since last week", "hope for the future", "two to five."],
-        ["other signs", "more signs", "eleven"],
+        [
+            "Every",
+            "rose since last week",
+            "hope for the future",
+            "two to five.",
+            "feeling connected to your therapist rose too, from two to four.",
+            "Ten other signs rose too, among them seeing things from new angles",
+        ],
+        ["more signs", "eleven"],
+    ),
+    (
+        "most signs rose: the pattern first, then the biggest rise",
+        answers(0, all_at(3, hope=4, coping=1, triggers=5)),
+        [answers(1, all_at(2, hope=4, coping=2, triggers=3))],
+        [
+            "ten signs",
+            "understanding your triggers",
+            "three to five.",
+            "healthier coping lower, from two to one",
+        ],
+        ["every sign"],
     ),
     (
         "one rating is one rating",
@@ -354,10 +389,14 @@ NUMBER = r"(?:\d+|" + "|".join(NUMBER_WORDS) + ")"
 SIGN_NAMES = {short_name(sign).lower(): sign for sign in SIGN_IDS}
 NAME = "(?:" + "|".join(re.escape(name) for name in sorted(SIGN_NAMES, key=len, reverse=True)) + ")"
 NAME_PLACEHOLDERS = ("name", "first", "second")
+NAMES = rf"(?:{NAME}(?:, {NAME})*(?: and {NAME})?)"
 PLACEHOLDER_PATTERNS = {
-    "when": "(?:this week|that week)",
-    "since": "(?:since last week|since your last check-in)",
+    "when": "(?:this week|that week|last week)",
+    "since": "(?:since last week|since your last check-in|since the week before|since the check-in before)",
+    "names": rf"(?P<names>{NAMES})",
 }
+FRAGMENTS = ("recap_when_", "recap_since_", "recap_list_and")
+"""Catalogue entries that are parts of a sentence, matched through the placeholders they fill."""
 
 
 def as_int(word: str) -> int:
@@ -389,7 +428,7 @@ RECAP_TEMPLATES = sorted(
     (
         (key, template_pattern(form), len(form))
         for key in SPEECH.catalogue.messages
-        if key.startswith("recap_") and key not in ("recap_when_current", "recap_when_past")
+        if key.startswith("recap_") and not key.startswith(FRAGMENTS)
         for form in message_forms(key)
     ),
     key=lambda item: -item[2],
@@ -427,7 +466,7 @@ class Oracle:
 
     def holds(self, key: str, m: dict[str, str]) -> bool:  # noqa: PLR0912 - one rule per message
         values = list(self.values.values())
-        num = {k: as_int(v) for k, v in m.items() if v is not None and k not in NAME_PLACEHOLDERS}
+        num = {k: as_int(v) for k, v in m.items() if v is not None and k not in (*NAME_PLACEHOLDERS, "names")}
 
         def rose() -> bool:
             return self.pair(m["name"]) == (num["before"], num["after"]) and num["after"] > num["before"]
@@ -435,11 +474,37 @@ class Oracle:
         def fell() -> bool:
             return self.pair(m["name"]) == (num["before"], num["after"]) and num["after"] < num["before"]
 
+        key = key.removesuffix("_short")  # the same fact, said in fewer words
         base = key.removesuffix("_past")
         if key in ("recap_rise_one", "recap_rise_also"):
             return rose()
-        if key == "recap_more_rises":
-            return len(self.rises) - 1 == num.get("count", 1) >= 2 or (len(self.rises) == 2 and "count" not in num)
+        if key == "recap_fall_also":
+            return fell()
+        if key.startswith("recap_rises_listed"):
+            named = [SIGN_NAMES[name.lower()] for name in re.findall(NAME, m["names"], re.IGNORECASE)]
+            count = num.get("count", 1)
+            complete = len(named) == count if key == "recap_rises_listed" else len(named) < count
+            return (
+                set(named) <= set(self.rises)
+                and len(set(named)) == len(named)
+                and complete
+                and count == len(self.rises)
+            )
+        if key.startswith(("recap_other_rises", "recap_other_falls")):
+            moved = self.rises if key.startswith("recap_other_rises") else self.falls
+            named = [SIGN_NAMES[name.lower()] for name in re.findall(NAME, m["names"], re.IGNORECASE)]
+            count = num.get("count", 1)
+            listed_all = not key.endswith("_some")
+            return (
+                set(named) <= set(moved)
+                and len(set(named)) == len(named)
+                and (len(named) == count if listed_all else len(named) < count)
+                and count <= len(moved) - 1
+            )
+        if key in ("recap_most_rose", "recap_most_fell"):
+            moved = self.rises if key == "recap_most_rose" else self.falls
+            told = rose() if key == "recap_most_rose" else fell()
+            return told and num["count"] == len(moved) >= 3 and 3 * len(moved) >= 2 * len(self.compared)
         if key == "recap_all_rose":
             return rose() and len(self.rises) == 12
         if key == "recap_all_rose_compared":
@@ -455,10 +520,15 @@ class Oracle:
         if key in ("recap_highest_one", "recap_highest_tie"):
             unique = values.count(max(values)) == 1 or key.endswith("tie")
             return self.value(m["name"]) == num["value"] == max(values) and unique
-        if key == "recap_streak":
-            return num["weeks"] == self.streak() >= 2
-        if key in ("recap_dip_note", "recap_harder_week", "recap_harder_since_check_in"):
+        if key in ("recap_streak", "recap_streak_past"):
+            return num["weeks"] == self.streak() >= 2 and key.endswith("_past") != self.current
+        if key == "recap_all_ones_fell":
+            return set(values) == {1} and len(values) > 1 and self.pair(m["name"]) == (num["before"], 1) != (1, 1)
+        if key.startswith(("recap_dip_note", "recap_harder")):
             if key.startswith("recap_harder"):
+                tense_past = key in ("recap_harder_last_week", "recap_harder_that_week")
+                if tense_past == self.current:
+                    return False
                 assert self.before is not None
                 drop = sum(self.before.ratings[s] - self.values[s] for s in self.compared) / len(self.compared)
                 if drop < 1:
@@ -489,18 +559,46 @@ class Oracle:
         raise AssertionError(f"no rule for {key}")
 
 
-def sentence_keys(text: str, this: WeekAnswers, earlier: list[WeekAnswers], current: bool = True) -> list[str]:
-    """The messages a recap is made of, each checked true of the raw answers; every word must belong to one."""
+def sentence_facts(
+    text: str, this: WeekAnswers, earlier: list[WeekAnswers], current: bool = True
+) -> list[tuple[str, dict[str, str]]]:
+    """The messages a recap is made of, with what each filled in, each checked true of the raw answers; every
+    word must belong to one."""
     oracle = Oracle(this, earlier, current)
     found = []
     rest = text
     for key, pattern, _ in RECAP_TEMPLATES:
         for match in pattern.finditer(rest):
             assert oracle.holds(key, match.groupdict()), f"{match[0]!r} ({key}) is not true of the data: {text!r}"
-            found.append(key)
+            found.append((key, match.groupdict()))
         rest = pattern.sub(" ", rest)
     assert rest.strip() == "", f"words no message accounts for: {rest.strip()!r} in {text!r}"
     return found
+
+
+def sentence_keys(text: str, this: WeekAnswers, earlier: list[WeekAnswers], current: bool = True) -> list[str]:
+    return [key for key, _ in sentence_facts(text, this, earlier, current)]
+
+
+def changes_told(facts: list[tuple[str, dict[str, str]]]) -> dict[str, tuple[int, int]]:
+    """Each sign told with its numbers ("hope went from two to four"), as sign -> (before, after)."""
+    told = {}
+    for key, groups in facts:
+        if "name" in groups and "before" in groups:
+            after = groups.get("after") or "one"  # "every sign you rated was a one ... down from four"
+            told[SIGN_NAMES[groups["name"].lower()]] = (as_int(groups["before"]), as_int(after))
+        del key
+    return told
+
+
+def biggest_changes(this: WeekAnswers, earlier: list[WeekAnswers]) -> set[str]:
+    """The signs whose rating moved most (up or down) against the comparison week, from the raw answers."""
+    oracle = Oracle(this, earlier, True)
+    if oracle.before is None:
+        return set()
+    sizes = {sign: abs(this.ratings[sign] - oracle.before.ratings[sign]) for sign in oracle.compared}
+    most = max(sizes.values(), default=0)
+    return {sign for sign, size in sizes.items() if size == most} if most else set()
 
 
 answer_choice = st.one_of(st.integers(min_value=1, max_value=5), st.just("skip"), st.just("missing"))
@@ -544,17 +642,42 @@ def test_any_recap_is_short_kind_and_true_to_the_data(
                 assert sign in this.ratings, f"{name} is named but was not rated: {text!r}"
     assert word_count(head.text) <= budget
     assert word_count(rest.text) <= RECAP_WORD_BUDGET
-    note_keys = [key for key in sentence_keys(whole, this, earlier, current) if _is_note(key)]
-    assert len(note_keys) == 1, f"one gentle note in {whole!r}"
-    if head.sentences:
-        assert any(_is_note(key) for key in sentence_keys(head.text, this, earlier, current)), head.text
     assert "every sign you rated" not in whole.lower() or len(this.ratings) > 1
     del keys
 
 
-def _is_note(key: str) -> bool:
-    notes = ("dip_note", "harder", "one_rating", "all_fives", "all_ones", "all_same", "low_note")
-    return key == "recap_nothing_rated" or any(note in key for note in notes)
+@settings(max_examples=examples(600), deadline=None)
+@given(histories(), st.booleans())
+def test_what_changed_most_is_told_with_its_numbers_in_the_first_two_turns(
+    history: tuple[WeekAnswers, list[WeekAnswers], bool, int], current: bool
+) -> None:
+    """Whatever moved most, up or down, is named with its numbers in the first turn or the "more" that follows
+    it, as the end of a check-in and a recap on request say them; a fall of two points or more is in the first."""
+    this, earlier, _, _ = history
+    recap = build_recap(this, earlier, current=current, weeks_ago=0 if current else 1)
+    biggest = biggest_changes(this, earlier)
+    for opening, closing in ((THANKS, SPEECH("goodbye")), (SPEECH("recap_intro_last_week"), "")):
+        first, head = recap_turn(recap, SPEECH, opening, closing or SPEECH("carry_on"), can_offer_more=True)
+        question = SPEECH("recap_follow_up_trend")
+        rest = recap_rest(recap, SPEECH, short_name, head.said, RECAP_WORD_BUDGET - word_count(question))
+        told = changes_told(sentence_facts(f"{head.text} {rest.text}", this, earlier, current))
+        if biggest:
+            assert biggest & told.keys(), f"none of {sorted(biggest)} told in {first!r} / {rest.text!r}"
+        for sign, (before, after) in told.items():
+            assert this.ratings[sign] == after and before != after, (sign, before, after)
+        fell_most = _fell_most(this, earlier)
+        if fell_most:
+            assert fell_most & told.keys(), f"the biggest fall is never hidden: {first!r} / {rest.text!r}"
+
+
+def _fell_most(this: WeekAnswers, earlier: list[WeekAnswers]) -> set[str]:
+    """The signs with the biggest fall, when it is a marked one (two points or more)."""
+    oracle = Oracle(this, earlier, True)
+    if oracle.before is None or not oracle.falls:
+        return set()
+    drops = {s: oracle.before.ratings[s] - this.ratings[s] for s in oracle.falls}
+    most = max(drops.values())
+    return {s for s, drop in drops.items() if drop == most} if most >= MARKED_CHANGE else set()
 
 
 LONGEST: dict[str, tuple[int, str]] = {}
@@ -573,9 +696,13 @@ def test_every_end_of_check_in_turn_is_at_most_45_words(
     """Thanks, the recap's first part and the closing question, as the last sign's answer is heard."""
     this, earlier, _, _ = history
     recap = build_recap(this, earlier)
-    opening = " ".join([SPEECH("complete"), *([SPEECH("unsaved_at_end")] if unsaved else [])])
+    opening = " ".join([THANKS, *([SPEECH("unsaved_at_end")] if unsaved else [])])
     text, head = recap_turn(recap, SPEECH, opening, SPEECH("goodbye"), can_offer_more=True)
     assert word_count(text) <= RECAP_WORD_BUDGET, text
+    if recap.heavy:
+        heavy, _ = heavy_week_turn(recap, SPEECH, opening)
+        assert word_count(heavy) <= RECAP_WORD_BUDGET and heavy.endswith("?"), heavy
+        _measure("end of a heavy week" + (" (answers unsaved)" if unsaved else ""), heavy)
     assert text.endswith("?") or not head.more
     _measure("end of check-in" + (" (answers unsaved)" if unsaved else ""), text)
     if head.more:
@@ -609,7 +736,10 @@ def test_every_trend_turn_is_at_most_45_words() -> None:
     closings = ("trend_follow_up", "recap_offer_start", "carry_on", "goodbye")
     question = max((SPEECH(key, variant=n) for key in closings for n in range(SPEECH.variants(key))), key=word_count)
     values = {"value": "three", "count": "eight", "first": "one", "latest": "five"}
-    for key in ("trend_none", "trend_one", "trend_rising", "trend_steady", "trend_dipping", "trend_up_and_down"):
+    values.update(low="one", high="five", usual="three")
+    messages = SPEECH.catalogue.messages
+    shapes = [key for key in messages if key.startswith("trend_") and "{count}" in str(message_forms(key))]
+    for key in ("trend_none", "trend_one", *shapes):
         for variant in range(SPEECH.variants(key)):
             for sign in SIGN_IDS:
                 turn = f"{SPEECH(key, variant=variant, name=short_name(sign), **values)} {question}"
@@ -631,7 +761,7 @@ def test_longest_recap_measured_against_the_budget() -> None:
     this = answers(0, all_at(3, connection=5, others_notice=5, ongoing_work=1), skipped=("hope",))
     earlier = [answers(2, all_at(3, connection=1, others_notice=1, ongoing_work=5, hope=4))]
     recap = build_recap(this, earlier, current=True)
-    text, head = recap_turn(recap, SPEECH, SPEECH("complete"), SPEECH("goodbye"), can_offer_more=True)
+    text, head = recap_turn(recap, SPEECH, THANKS, SPEECH("goodbye"), can_offer_more=True)
     assert head.more and text.endswith("?") and word_count(text) <= RECAP_WORD_BUDGET
     assert "from five to one" in text
     rest = recap_rest(recap, SPEECH, short_name, head.said, RECAP_WORD_BUDGET)
@@ -747,48 +877,6 @@ def test_signs_are_named_by_what_they_mean() -> None:
         assert short_name(sign) == short_name(sign).lower() or short_name(sign)[0].islower()
 
 
-# Trends.
-
-
-@pytest.mark.parametrize(
-    ("values", "direction"),
-    [
-        ([2, 3, 4], Direction.RISING),
-        ([2, 2, 3, 3, 4], Direction.RISING),
-        ([1, 2, 1, 3, 4, 5], Direction.RISING),
-        ([4, 4, 4], Direction.STEADY),
-        ([3, 4, 3, 3], Direction.STEADY),
-        ([5, 4, 2], Direction.DIPPING),
-        ([5, 4, 5, 3, 2], Direction.DIPPING),
-        ([1, 5, 1, 5], Direction.UP_AND_DOWN),
-        ([3, 5, 1, 3], Direction.UP_AND_DOWN),
-    ],
-)
-def test_direction_in_words(values: list[int], direction: Direction) -> None:
-    assert direction_of(values) is direction
-
-
-@given(st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=8))
-def test_direction_never_contradicts_first_and_latest(values: list[int]) -> None:
-    direction = direction_of(values)
-    if direction is Direction.RISING:
-        assert values[-1] > values[0]
-    if direction is Direction.DIPPING:
-        assert values[-1] < values[0]
-    if direction is Direction.STEADY:
-        assert abs(values[-1] - values[0]) <= 1 and max(values) - min(values) <= 1
-
-
-def test_trend_uses_the_last_eight_weeks_and_leaves_skips_out() -> None:
-    weeks = [answers(n, {"hope": (n % 5) + 1}) for n in range(9)]
-    weeks[2] = answers(2, {}, skipped=("hope",))
-    trend = trend_for("hope", weeks)
-    assert [week for week, _ in trend.points] == [week_key(n) for n in (7, 6, 5, 4, 3, 1, 0)]
-    assert trend.skipped_weeks == (week_key(2),)
-    assert trend.first == 3 and trend.latest == 1
-    assert trend_for("coping", weeks).direction is None and trend_for("coping", weeks).first is None
-
-
 # The chart on screens.
 
 
@@ -860,3 +948,24 @@ def test_a_junk_recap_offer_is_dropped_and_yes_means_nothing(raw: Any) -> None:
         assert state.recap_offer == RecapOffer(RecapRequest.THIS_WEEK)
     else:
         assert state.recap_offer is None and state.mode is Mode.IDLE
+
+
+# A heavy week: all ones, or a sharp fall across many signs.
+
+
+@pytest.mark.parametrize(
+    ("this", "before", "heavy"),
+    [
+        (all_at(2, connection=1), all_at(2), False),
+        (all_at(1), all_at(1), True),
+        (all_at(3), all_at(4), False),
+        (all_at(3, **dict.fromkeys(SIGN_IDS[:6], 2)), all_at(4, **dict.fromkeys(SIGN_IDS[:6], 4)), True),
+        (all_at(3, **dict.fromkeys(SIGN_IDS[:5], 2)), all_at(3, **dict.fromkeys(SIGN_IDS[:5], 4)), False),
+        ({"hope": 1}, {"hope": 4}, False),
+    ],
+    ids=["one low sign", "all ones", "every sign one lower", "six signs two lower", "five signs two lower", "one"],
+)
+def test_a_heavy_week_is_all_ones_or_a_sharp_fall_across_many_signs(
+    this: dict[str, int], before: dict[str, int], heavy: bool
+) -> None:
+    assert build_recap(answers(0, this), [answers(1, before)]).heavy is heavy

@@ -60,8 +60,8 @@ def test_every_catalogue_has_en_us_keys_and_placeholders(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_plural_message_takes_its_form_from_the_locales_rule(locale: str) -> None:
     speech = speech_for(locale)
-    assert speech("recap_more_rises", count=1) != speech("recap_more_rises", count=2)
-    assert "two" in speech("recap_more_rises", count=2)
+    assert speech("recap_other_rises", count=1, names="hope") != speech("recap_other_rises", count=2, names="hope")
+    assert "two" in speech("recap_other_rises", count=2, names="hope")
 
 
 def test_an_unknown_locale_speaks_en_us() -> None:
@@ -100,9 +100,10 @@ def test_no_message_holds_markup_of_its_own() -> None:
 
 
 def texts(words: Catalogue) -> list[str]:
-    """Everything a catalogue can say or show: every message form and every sign text."""
+    """Everything a catalogue can say or show: every message form, every sign text and every reflection."""
     said = [template for key in words.messages for template in templates(words, key)]
-    return said + [text for sign in words.signs.values() for text in vars(sign).values()]
+    reflected = [text for tellings in words.reflections.values() for told in tellings for text in vars(told).values()]
+    return said + [text for sign in words.signs.values() for text in vars(sign).values()] + reflected
 
 
 @pytest.mark.parametrize("locale", [locale for locale in LOCALES if locale != DEFAULT_LOCALE])
@@ -159,7 +160,7 @@ def test_a_locale_follows_its_base_and_overrides_only_what_it_names(
     """A change to the base reaches the locale respelled; the locale's own messages and sign texts win."""
     base = json.loads((LOCALES_DIR / f"{DEFAULT_LOCALE}.json").read_text(encoding="utf-8"))
     base["messages"]["goodbye"] = "Keep practicing, and see your counselor soon."
-    base["messages"]["recap_more_rises"]["forms"][1] = "{count} more signs rose, behavior included."
+    base["messages"]["recap_other_rises"]["forms"][1] = "{count} more signs rose, behavior included."
     (tmp_path / f"{DEFAULT_LOCALE}.json").write_text(json.dumps(base), encoding="utf-8")
     child = {
         "base": DEFAULT_LOCALE,
@@ -173,9 +174,9 @@ def test_a_locale_follows_its_base_and_overrides_only_what_it_names(
     monkeypatch.setitem(_raw.__globals__, "LOCALES_DIR", tmp_path)
     raw = _raw("en-XX")
     assert raw["messages"]["goodbye"] == "Keep practising, and see your counsellor soon."
-    assert raw["messages"]["recap_more_rises"] == {
+    assert raw["messages"]["recap_other_rises"] == {
         "plural": "count",
-        "forms": [base["messages"]["recap_more_rises"]["forms"][0], "{count} more signs rose, behaviour included."],
+        "forms": [base["messages"]["recap_other_rises"]["forms"][0], "{count} more signs rose, behaviour included."],
     }
     assert raw["messages"]["complete"] == "All twelve, cheers."
     assert raw["signs"]["hope"]["short_name"] == "hope, mate"

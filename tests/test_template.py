@@ -48,6 +48,8 @@ EXPECTED_GRANTS = {
     *((action, "*") for action in XRAY_ACTIONS),
 }
 REGION = "us-east-1"
+REPORT_SENDER = "reports@therapy-checkin.example.org"
+REPORT_IDENTITY_ARN = {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${ReportSender}"}
 CLOUDWATCH_RETENTION_DAYS = {
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 }  # fmt: skip
@@ -128,13 +130,33 @@ def _function_role(expanded: dict[str, Any]) -> dict[str, Any]:
     return role
 
 
-def _role_statements(expanded: dict[str, Any]) -> list[dict[str, Any]]:
-    """The statements of the function role's own policies (not its trust policy)."""
-    role = _function_role(expanded)
+def _role_statements(expanded: dict[str, Any], report_sender: str = "") -> list[dict[str, Any]]:
+    """The statements of the function role's own policies (not its trust policy), as deployed with the
+    ReportSender parameter set to ``report_sender`` (its condition decided, as CloudFormation decides it)."""
+    role = _resolve_conditions(_function_role(expanded), {"HasReportSender": report_sender != ""})
     statements: list[dict[str, Any]] = []
     for policy in role["Properties"].get("Policies", []):
         statements.extend(_as_list(policy["PolicyDocument"]["Statement"]))
     return statements
+
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _resolve_conditions(value: Any, conditions: dict[str, bool]) -> Any:
+    """``value`` with every Fn::If on one of ``conditions`` replaced by the branch it takes, and AWS::NoValue
+    dropped from the lists and mappings that hold it, as CloudFormation does."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            name, when_true, when_false = value["Fn::If"]
+            assert name in conditions, f"undecided condition {name}"
+            return _resolve_conditions(when_true if conditions[name] else when_false, conditions)
+        resolved = {key: _resolve_conditions(item, conditions) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item != NO_VALUE}
+    if isinstance(value, list):
+        items = [_resolve_conditions(item, conditions) for item in value]
+        return [item for item in items if item != NO_VALUE]
+    return value
 
 
 def _grants(statements: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -730,6 +752,48 @@ def test_skill_manifest_matches_the_smapi_schema(skill_manifest: dict[str, Any])
 
 # --------------------------------------------------------------------------------------------------------------
 # SnapStart (parameter SnapStart): both settings, as SAM expands the template
+
+
+def test_report_sender_parameter_is_empty_unless_given(template: dict[str, Any], function: dict[str, Any]) -> None:
+    parameter = template["Parameters"]["ReportSender"]
+    assert parameter["Type"] == "String"
+    assert parameter["Default"] == ""
+    pattern = re.compile(parameter["AllowedPattern"])
+    for good in ("", REPORT_SENDER):
+        assert pattern.fullmatch(good)
+    for bad in ("reports", "a@b.c, d@e.f", "a@b.c>", "two words@b.c"):
+        assert not pattern.fullmatch(bad), bad
+    assert template["Conditions"]["HasReportSender"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ReportSender"}, ""]}]}
+    assert function["Environment"]["Variables"]["REPORT_SENDER"] == {"Ref": "ReportSender"}
+
+
+def test_expanded_role_without_a_report_sender_grants_no_ses_at_all(expanded: dict[str, Any]) -> None:
+    grants = _grants(_role_statements(expanded, report_sender=""))
+    assert grants == EXPECTED_GRANTS
+    assert not [action for action, _ in grants if action.startswith("ses:")]
+
+
+def test_expanded_role_with_a_report_sender_may_only_send_from_that_identity(template: dict[str, Any]) -> None:
+    expanded = _expand(template, {"ReportSender": REPORT_SENDER})
+    grants = _grants(_role_statements(expanded, report_sender=REPORT_SENDER))
+    ses = {(action, resource) for action, resource in grants if action.startswith("ses:")}
+    assert ses == {("ses:SendEmail", _resource_name(REPORT_IDENTITY_ARN))}
+    assert grants - ses == EXPECTED_GRANTS
+    # The identity's ARN, as CloudFormation fills it in: this sender's identity in the stack's own region.
+    arn = REPORT_IDENTITY_ARN["Fn::Sub"]
+    for name, value in {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": "123456789012"}.items():
+        arn = arn.replace("${" + name + "}", value)
+    assert (
+        arn.replace("${ReportSender}", REPORT_SENDER) == f"arn:aws:ses:{REGION}:123456789012:identity/{REPORT_SENDER}"
+    )
+    assert [str(match) for match in lint(json.dumps(expanded))] == []
+
+
+def test_the_report_is_sent_with_the_one_ses_call_granted() -> None:
+    """mailer.py calls SES v2 SendEmail and nothing else: SendEmail is the only SES action granted."""
+    source = (ROOT / "lambda" / "therapy_checkin" / "mailer.py").read_text(encoding="utf-8")
+    assert re.findall(r"\.(send_\w+)\(", source) == ["send_email"]
+    assert 'create_client("sesv2"' in source
 
 
 def test_snapstart_parameter_is_off_unless_asked_for(template: dict[str, Any]) -> None:

@@ -45,7 +45,8 @@ def words(text: str) -> int:
 class Week:
     turns: list[Reply]
     after: list[Reply] = field(default_factory=list)
-    """Turns after the closing recap turn: declining the weekly reminder offered after a first check-in."""
+    """Turns after the closing recap turn: declining the weekly reminder offered after a first check-in, or more
+    of the recap and then the reflection offered on the sign that moved most."""
 
     @property
     def sign_turns(self) -> list[Reply]:
@@ -72,8 +73,9 @@ def four_weeks(moto_dynamodb: Any, alexa_api_server: FakeAlexaApi) -> Iterator[l
         if number:
             conversation.advance(weeks=1)
         week = check_in(conversation, ratings)
-        if not week.turns[-1].ends_session:
-            week.after.append(conversation.intent("AMAZON.NoIntent"))  # no weekly reminder, thanks
+        # No to what the closing turn offers (a weekly reminder, or more of the recap), and to a reflection.
+        while not (week.after or week.turns)[-1].ends_session and len(week.after) < 2:
+            week.after.append(conversation.intent("AMAZON.NoIntent"))
         assert (week.after or week.turns)[-1].ends_session
         weeks.append(week)
     yield weeks

@@ -1,9 +1,10 @@
 """The one gate before any past answer.
 
 Ratings are read aloud or shown in a few places only: the weekly recap (this week's or last week's, asked for or
-offered after a check-in), a sign's trend, and the card and chart that go with them. Every one of them needs a
-:class:`PastAnswers`, and :func:`past_answers` is the only place one is made, so a new handler that wants to
-speak of past answers passes the gate whether or not it means to.
+offered after a check-in), a sign's trend, getting ready for therapy, and the card and chart that go with them.
+Every one of them needs a :class:`PastAnswers`, and :func:`past_answers` is the only place one is made, so a new
+handler that wants to speak of past answers passes the gate whether or not it means to. Notes for the next
+session pass the same gate: :class:`KeptNotes` comes only from :func:`kept_notes`.
 
 The rule, per scope (the account, or one recognised voice on it):
 
@@ -27,6 +28,7 @@ from enum import Enum
 
 from therapy_checkin import clock
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.notes import Note, notes_to_read
 from therapy_checkin.session import PendingRecap
 from therapy_checkin.storage import PasscodeGuard, StorageUnavailable, passcode_guard
 from therapy_checkin.turn import Turn
@@ -102,17 +104,49 @@ def guard_of(turn: Turn) -> PasscodeGuard:
     return passcode_guard(turn.history().profile)
 
 
-def past_answers(turn: Turn, then: PendingRecap) -> PastAnswers:
-    """The speaker's past answers, once the passcode (if any) is given; otherwise raise.
+@dataclass(frozen=True)
+class KeptNotes:
+    """The speaker's notes for the next session that the gate let through: this week's and last week's."""
 
-    ``then`` is what the user asked to hear, answered as soon as the passcode is given.
-    """
+    notes: tuple[Note, ...]
+    """Newest first."""
+    all_kept: tuple[Note, ...]
+    """Everything stored, older notes too, as read this turn: what a new note is written beside."""
+    on_cards: bool
+    """Whether a card may show them: as with ratings, only the account's own scope without a passcode."""
+    key: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.key is not _GATE:
+            raise TypeError("KeptNotes come only from therapy_checkin.gate")
+
+
+def _passcode_given(turn: Turn, then: PendingRecap) -> PasscodeGuard:
+    """The speaker's guard, once the passcode (if any) was given this session; otherwise raise."""
     guard = guard_of(turn)
     if guard.passcode is not None and not turn.state.recap_unlocked:
         if guard.locked(clock.server_now()):
             raise RecapsLocked(guard.locked_until)
         raise PasscodeNeeded(then)
-    return _open(turn, guard)
+    return guard
+
+
+def past_answers(turn: Turn, then: PendingRecap) -> PastAnswers:
+    """The speaker's past answers, once the passcode (if any) is given; otherwise raise.
+
+    ``then`` is what the user asked to hear, answered as soon as the passcode is given.
+    """
+    return _open(turn, _passcode_given(turn, then))
+
+
+def kept_notes(turn: Turn, then: PendingRecap) -> KeptNotes:
+    """The speaker's notes for the next session, behind the same passcode as their ratings; otherwise raise."""
+    guard = _passcode_given(turn, then)
+    profile = turn.history().profile
+    stored = profile.notes if profile is not None else ()
+    on_cards = guard.passcode is None and turn.user.is_account_scope
+    current = tuple(notes_to_read(stored, turn.week()))
+    return KeptNotes(notes=current, all_kept=stored, on_cards=on_cards, key=_GATE)
 
 
 def summary_answers(turn: Turn) -> PastAnswers | SummaryWithheld:

@@ -49,6 +49,15 @@ from therapy_checkin.handlers.menu import (
     NoSignHandler,
     RepeatHandler,
 )
+from therapy_checkin.handlers.notes import (
+    AddNoteHandler,
+    ClearNotesAnswerHandler,
+    ClearNotesHandler,
+    GetReadyHandler,
+    NoteAnswerHandler,
+    NotesOfferHandler,
+    ReadNotesHandler,
+)
 from therapy_checkin.handlers.passcode import (
     ForgotPasscodeHandler,
     PasscodeDeclineHandler,
@@ -64,6 +73,7 @@ from therapy_checkin.handlers.recap import (
     RecapHandler,
     TrendHandler,
 )
+from therapy_checkin.handlers.reflect import ChooseReflectionHandler, ReflectHandler, ReflectionAnswerHandler
 from therapy_checkin.handlers.reminders import (
     CancelReminderHandler,
     PermissionAnswerHandler,
@@ -72,6 +82,7 @@ from therapy_checkin.handlers.reminders import (
     ReminderYesNoHandler,
     SetReminderHandler,
 )
+from therapy_checkin.handlers.report import EmailReportHandler, ReportPermissionAnswerHandler, ReportYesNoHandler
 from therapy_checkin.handlers.session_end import (
     FallbackHandler,
     SessionEndedHandler,
@@ -103,7 +114,9 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         # First, before anything else, in every mode, and without the table: someone says they are not safe.
         CrisisHandler(),
         SkillDisabledHandler(),
-        # Alexa's answer to the reminder's voice permission request: not an intent, and in any mode.
+        # Alexa's answers to the voice permission requests (the report's email, the reminder): not intents, and
+        # in any mode. The report's names its own scope, so it is tried first; the reminder's takes the rest.
+        ReportPermissionAnswerHandler(),
         PermissionAnswerHandler(),
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
         # handlers: four digits may arrive as RateIntent. A forgotten passcode is heard in every mode.
@@ -112,10 +125,16 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         PasscodeEntryHandler(),
         PasscodeDeclineHandler(),
         ReminderYesNoHandler(),
+        ReportYesNoHandler(),
         ReminderAnswerHandler(),
         SetReminderHandler(),
         ReminderStatusHandler(),
         CancelReminderHandler(),
+        # A note for the therapist: its words, then yes or no to keeping it; clearing every note asks first.
+        AddNoteHandler(),
+        NoteAnswerHandler(),
+        ClearNotesAnswerHandler(),
+        EmailReportHandler(),
         DetourOtherHandler(),
         DeleteDataHandler(),
         SetPasscodeHandler(),
@@ -138,6 +157,14 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         TrendHandler(),
         ChooseTrendSignHandler(),
         NoSignHandler(),
+        ReadNotesHandler(),
+        ClearNotesHandler(),
+        GetReadyHandler(),
+        NotesOfferHandler(),
+        # During or after a reflection, "next", "skip", "yes", "no" and "repeat" are its own; before the repeat handler.
+        ReflectHandler(),
+        ChooseReflectionHandler(),
+        ReflectionAnswerHandler(),
         DeclineOfferHandler(),
         ChangeAnswerHandler(),
         RepeatHandler(),

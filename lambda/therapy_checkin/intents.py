@@ -19,6 +19,9 @@ SIGN_NAME: Final = "SignNameIntent"
 RECAP: Final = "RecapIntent"
 LAST_WEEK_RECAP: Final = "LastWeekRecapIntent"
 TREND: Final = "TrendIntent"
+REFLECT: Final = "ReflectIntent"
+"""A guided reflection on one sign ("help me reflect on boundaries"), or on one to be chosen ("guide me through a
+reflection")."""
 EMERGENCY: Final = "EmergencyIntent"
 CRISIS: Final = "CrisisIntent"
 DISTRESS: Final = "DistressIntent"
@@ -34,6 +37,14 @@ REMINDER_ANSWER: Final = "ReminderAnswerIntent"
 """A day or a time said on its own ("Sunday", "seven pm"): the answer to the reminder's questions."""
 REMINDER_STATUS: Final = "ReminderStatusIntent"
 CANCEL_REMINDER: Final = "CancelReminderIntent"
+ADD_NOTE: Final = "AddNoteIntent"
+"""A note for the next therapy session: "note for therapy: ...", "remind me to bring up ...", or no words yet."""
+READ_NOTES: Final = "ReadNotesIntent"
+CLEAR_NOTES: Final = "ClearNotesIntent"
+GET_READY: Final = "GetReadyIntent"
+"""Getting ready for therapy: the last four weeks in a few words, and the notes waiting."""
+EMAIL_REPORT: Final = "EmailReportIntent"
+"""The progress report of the last eight weeks, sent to the Amazon account's email."""
 IN_BETWEEN: Final = "InBetweenIntent"
 """An answer between two ratings: "three and a half", "between three and four", "three or four"."""
 LEANING: Final = "LeaningIntent"
@@ -77,6 +88,10 @@ HALF_OF_DAY_SLOT: Final = "halfOfDay"
 LOWER_SLOT: Final = "lower"
 UPPER_SLOT: Final = "upper"
 LEANING_SLOT: Final = "leaning"
+REPORT_PART_SLOT: Final = "include"
+"""What else the emailed report should hold ("with my notes"): entity-resolved to ``notes``."""
+NOTE_SLOT: Final = "note"
+"""The words of a note for the therapist (AMAZON.SearchQuery). Never logged."""
 CRISIS_PHRASE_SLOT: Final = "said"
 """The crisis family's phrase slot (AMAZON.SearchQuery): whatever was said around a key phrase. Never logged."""
 CRISIS_WHO_SLOTS: Final = frozenset({"person", "abuser", "victim"})
@@ -94,6 +109,7 @@ HANDLED_INTENTS: Final = frozenset(
         RECAP,
         LAST_WEEK_RECAP,
         TREND,
+        REFLECT,
         EMERGENCY,
         CRISIS,
         DISTRESS,
@@ -107,6 +123,11 @@ HANDLED_INTENTS: Final = frozenset(
         REMINDER_ANSWER,
         REMINDER_STATUS,
         CANCEL_REMINDER,
+        ADD_NOTE,
+        READ_NOTES,
+        CLEAR_NOTES,
+        GET_READY,
+        EMAIL_REPORT,
         IN_BETWEEN,
         LEANING,
         UNSURE,

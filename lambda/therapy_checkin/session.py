@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Any, TypeGuard
 
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.notes import MAX_NOTE_CHARACTERS
 from therapy_checkin.domain.ratings import MAX_RATING, MIN_RATING
 from therapy_checkin.domain.reminders import DAYS
 from therapy_checkin.domain.signs import SIGN_COUNT, is_sign
@@ -107,6 +108,13 @@ class Mode(str, Enum):
     CHANGING = "changing"
     CHOOSE_TREND = "choose_trend"
     """Asked which sign's trend the user wants to hear."""
+    REFLECTING = "reflecting"
+    """A guided reflection on the sign at ``index`` was spoken (or is being spoken: "Alexa, next" interrupts it).
+    ``return_to`` is the check-in's sign when it was asked for mid-check-in."""
+    CHOOSE_REFLECTION = "choose_reflection"
+    """Asked which sign the user would like to reflect on."""
+    OFFER_REFLECTION = "offer_reflection"
+    """At the end of a check-in: offered a reflection on the sign at ``index``, the one whose rating moved most."""
     # Detours: the skill asked something aside, and returns to the mode kept in ``extra`` afterwards.
     CONFIRM_DELETE = "confirm_delete"
     SET_PASSCODE = "set_passcode"
@@ -123,8 +131,21 @@ class Mode(str, Enum):
     """Setting the reminder: asked what time."""
     REMINDER_PERMISSION = "reminder_permission"
     """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
+    REPORT_PERMISSION = "report_permission"
+    """Emailing the progress report: Alexa was asked for the email permission; its answer comes as
+    Connections.Response."""
+    CONFIRM_REPORT = "confirm_report"
+    """Emailing the progress report: told where it goes (partly masked), asked whether to send it."""
     RECAP_FOLLOW_UP = "recap_follow_up"
     """After a recap or a trend: asked whether to go on, with what "yes" brings in :attr:`SessionState.recap_offer`."""
+    NOTE_TEXT = "note_text"
+    """ "Add a note for my therapist" without the words: asked what the note should say."""
+    CONFIRM_NOTE = "confirm_note"
+    """A note was read back (:attr:`SessionState.note_draft`): asked whether to keep it."""
+    CONFIRM_CLEAR_NOTES = "confirm_clear_notes"
+    """ "Clear my notes": asked to confirm before every note is forgotten."""
+    OFFER_NOTES = "offer_notes"
+    """After getting ready for therapy: offered to hear the notes waiting."""
 
 
 OFFERS = (Mode.OFFER_START, Mode.OFFER_RESUME, Mode.OFFER_RECAP)
@@ -138,17 +159,33 @@ PASSCODE_MODES = (
 )
 SETTING_REMINDER = (Mode.REMINDER_DAY, Mode.REMINDER_TIME, Mode.REMINDER_PERMISSION)
 REMINDER_MODES = (Mode.OFFER_REMINDER, *SETTING_REMINDER)
-DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER)
+NOTE_MODES = (Mode.NOTE_TEXT, Mode.CONFIRM_NOTE, Mode.CONFIRM_CLEAR_NOTES)
+REPORT_MODES = (Mode.REPORT_PERMISSION, Mode.CONFIRM_REPORT)
+DETOURS = (Mode.CONFIRM_DELETE, *PASSCODE_MODES, *SETTING_REMINDER, *NOTE_MODES, *REPORT_MODES)
 """Modes that wait for one answer and take nothing else. The offer of a reminder is not one: anything else said
 then is simply answered, and the offer lapses."""
 
 
 class RecapRequest(str, Enum):
-    """What the user asked to hear when the passcode was asked for; answered once it is given."""
+    """What the user asked for that needs the passcode (when one is set), answered once it is given; also what
+    "yes" brings after a recap (:class:`RecapOffer`)."""
 
     THIS_WEEK = "this_week"
     LAST_WEEK = "last_week"
     TREND = "trend"
+    NOTES = "notes"
+    """Hear the notes for the next session."""
+    CLEAR_NOTES = "clear_notes"
+    """Forget the notes (after "yes" to the question that confirms it)."""
+    GET_READY = "get_ready"
+    """Get ready for therapy: the last four weeks in a few words, and the notes waiting."""
+    SUPPORT = "support"
+    """Only as a :class:`RecapOffer`: the support line, offered after a heavy week's recap (``said`` is how much
+    of this week's recap was spoken, so "go on" can bring the rest)."""
+    REPORT = "report"
+    """The progress report by email: after the passcode, the skill says where it would go and asks to send."""
+    REPORT_WITH_NOTES = "report_with_notes"
+    """The progress report with the notes for the next session in it, as the person asked."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +201,8 @@ class RecapOffer:
 
     With ``said``, the rest of the recap of ``request`` (this week's or last week's): ``said`` marks which of
     its sentences were spoken (bit ``i`` for sentence ``i``; the recap's sentences are the same on every turn
-    of the week). Without it, the next thing offered: last week's recap, or a sign's trend.
+    of the week). Without it, the next thing offered: last week's recap, or a sign's trend. For
+    :attr:`RecapRequest.SUPPORT`, the support line, then the rest of this week's recap (``said``) if any.
     """
 
     request: RecapRequest
@@ -221,6 +259,10 @@ OFFER_REMINDER = "offerReminder"
 REMINDER_DRAFT = "reminderDraft"
 RECAP_OFFER = "recapOffer"
 UNSAVED_TOLD = "unsavedTold"
+NOTE_DRAFT = "noteDraft"
+REFLECTED = "reflected"
+MAX_REFLECTED = (1 << SIGN_COUNT) - 1
+REPORT_NOTES = "reportNotes"
 MAX_PENDING = 64
 """Answers kept through an outage, at most: a long one keeps the newest (each rating's own time says which is
 newer, and a newer answer of a sign replaces an older one anyway)."""
@@ -240,7 +282,8 @@ class SessionState:
     misses: int = 0
     """Unusable answers in a row for the current sign."""
     return_to: int | None = None
-    """In CHANGING and CHOOSE_*: the sign to go back to afterwards, or None to return to the menu."""
+    """In CHANGING and CHOOSE_*: the sign to go back to afterwards, or None to return to the menu. In REFLECTING:
+    the check-in's sign to go back to, or None when the reflection was not asked for mid-check-in."""
     return_mode: Mode | None = None
     """In a detour (deleting data, a passcode): the mode to come back to afterwards."""
     answers: WeekAnswers | None = None
@@ -275,6 +318,14 @@ class SessionState:
     unsaved_told: bool = False
     """The user heard that an answer could not be saved yet: not said again while answers wait for the table, and
     said once more, the other way round, when all of them are stored."""
+    note_draft: str | None = None
+    """In CONFIRM_NOTE: the note read back, kept only if the user says yes. Never logged."""
+    reflected: int = 0
+    """Bit ``i`` flips each time sign ``i``'s reflection begins this session. With the week, it picks the telling
+    (:func:`therapy_checkin.domain.reflection.reflection_variant`), so a sign heard again, later this session or
+    next week, is told another way."""
+    report_notes: bool = False
+    """While the progress report is being sent: the person asked for their notes to be in it."""
 
     @property
     def asking_sign(self) -> bool:
@@ -305,6 +356,9 @@ class SessionState:
             EXPLAINED: self.explained or None,
             RECAP_OFFER: _recap_offer_to_attributes(self.recap_offer),
             UNSAVED_TOLD: self.unsaved_told or None,
+            NOTE_DRAFT: self.note_draft,
+            REFLECTED: self.reflected or None,
+            REPORT_NOTES: self.report_notes or None,
         }
         attributes.update({key: value for key, value in optional.items() if value is not None})
         return attributes
@@ -351,11 +405,16 @@ class SessionState:
             explained=_int_in(raw.get(EXPLAINED), 0, MAX_EXPLAINED, 0),
             recap_offer=_recap_offer(raw.get(RECAP_OFFER)),
             unsaved_told=raw.get(UNSAVED_TOLD) is True,
+            note_draft=_note_draft(raw.get(NOTE_DRAFT)),
+            reflected=_int_in(raw.get(REFLECTED), 0, MAX_REFLECTED, 0),
+            report_notes=raw.get(REPORT_NOTES) is True,
         )
         if state.asking_sign and state.answers is None:
             state.mode = Mode.IDLE
         if state.mode is Mode.RECAP_FOLLOW_UP and state.recap_offer is None:
             state.mode = Mode.IDLE
+        if state.mode is Mode.CONFIRM_NOTE and state.note_draft is None:
+            state.mode, state.return_mode = Mode.IDLE, None
         return state
 
 
@@ -422,8 +481,8 @@ def _recap_request(raw: Any) -> RecapRequest | None:
 
 def _pending_recap(raw: Any) -> PendingRecap | None:
     request = _recap_request(raw)
-    if request is None:
-        return None
+    if request is None or request is RecapRequest.SUPPORT:
+        return None  # the support line is offered, never waited for behind a passcode
     sign = raw.get("sign")
     valid_sign = sign if request is RecapRequest.TREND and isinstance(sign, str) and is_sign(sign) else None
     return PendingRecap(request=request, sign=valid_sign)
@@ -441,9 +500,18 @@ def _recap_offer(raw: Any) -> RecapOffer | None:
     if request is None:
         return None
     said = _int_in(raw.get("said"), 0, RecapOffer.MAX_SAID, None)
-    if said is not None and request is RecapRequest.TREND:
-        return None  # a trend is one turn: there is no rest of it
+    if request in (RecapRequest.REPORT, RecapRequest.REPORT_WITH_NOTES):
+        return None  # never offered after a recap: it is only ever asked for
+    if said is not None and request not in (RecapRequest.THIS_WEEK, RecapRequest.LAST_WEEK, RecapRequest.SUPPORT):
+        return None  # only a recap (or the support line offered in one) has a rest to it
     return RecapOffer(request=request, said=said)
+
+
+def _note_draft(raw: Any) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    text = " ".join(raw.split())
+    return text if 0 < len(text) <= MAX_NOTE_CHARACTERS else None
 
 
 def _draft_to_attributes(draft: PasscodeDraft | None) -> dict[str, str] | None:

@@ -4,7 +4,8 @@ Key design (one table, defined in ``template.yaml``)::
 
     pk = "ACCOUNT#<sha256 of the Alexa account ID>"
     sk = "<scope>#PROFILE"               one item: time zone, first visit, passcode hash, tries and lock rounds,
-                                         the weekly reminder's ID
+                                         the notes for the next therapy session (``notes``, a list),
+                                         the weekly reminder's ID, the day of the latest progress report
     sk = "<scope>#CHECKIN#2026-W48"      one item per ISO week (attributes below)
 
 A week item holds ``r_<sign>`` (the rating, 1-5) with ``t_<sign>`` beside it (when that rating was given,
@@ -44,8 +45,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from therapy_checkin import budget
 from therapy_checkin.domain.checkin import WeekAnswers
+from therapy_checkin.domain.notes import MAX_NOTE_CHARACTERS, MAX_NOTES, Note, kept_with
 from therapy_checkin.domain.passcode import LOCK_DURATIONS, MAX_FAILURES, PasscodeHash, lock_duration
 from therapy_checkin.domain.signs import is_sign
+from therapy_checkin.domain.weeks import is_week_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -58,6 +61,7 @@ ACCOUNT_PREFIX = "ACCOUNT#"
 PROFILE_SUFFIX = "PROFILE"
 CHECKIN_SUFFIX = "CHECKIN#"
 ACCOUNT_SCOPE = "A"
+NOTES_ATTRIBUTE = "notes"
 
 CONNECT_TIMEOUT_SECONDS = 0.3
 READ_TIMEOUT_SECONDS = 0.4
@@ -238,6 +242,8 @@ class Profile:
     time_zone: str | None = None
     time_zone_at: str | None = None
     """When the time zone was last read from Alexa (ISO timestamp), so it can be refreshed now and then."""
+    notes: tuple[Note, ...] = ()
+    """Notes for the next therapy session, oldest first (see domain/notes.py); read only through the gate."""
     attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -274,8 +280,24 @@ def _profile_from_item(item: Mapping[str, Any]) -> Profile:
         first_seen=item.get("firstSeen", {}).get("S"),
         time_zone=item.get("timeZone", {}).get("S"),
         time_zone_at=item.get("timeZoneAt", {}).get("S"),
-        attributes={k: v for k, v in item.items() if k not in ("pk", "sk")},
+        notes=_notes_from_item(item),
+        attributes={k: v for k, v in item.items() if k not in ("pk", "sk", NOTES_ATTRIBUTE)},
     )
+
+
+def _notes_from_item(item: Mapping[str, Any]) -> tuple[Note, ...]:
+    """The profile's notes; an entry that is not a well-formed note is left out, never read aloud."""
+    notes = []
+    for entry in item.get(NOTES_ATTRIBUTE, {}).get("L", [])[: MAX_NOTES * 2]:
+        fields = entry.get("M", {}) if isinstance(entry, dict) else {}
+        text, week, at = (fields.get(name, {}).get("S") for name in ("text", "week", "at"))
+        if isinstance(text, str) and 0 < len(text) <= MAX_NOTE_CHARACTERS and is_week_key(week) and isinstance(at, str):
+            notes.append(Note(text=text, week=str(week), at=at))
+    return tuple(notes)
+
+
+def _note_item(note: Note) -> dict[str, Any]:
+    return {"M": {"text": {"S": note.text}, "week": {"S": note.week}, "at": {"S": note.at}}}
 
 
 def _iso(moment: datetime) -> dict[str, str]:
@@ -376,6 +398,9 @@ LEGACY_LOCKED_UNTIL_ATTRIBUTE = "passcodeLockedUntil"
 """Written by earlier versions; removed whenever the passcode attributes are cleared."""
 REMINDER_ATTRIBUTE = "reminderId"
 """The ID Alexa gave the speaker's weekly reminder (its alert token). The reminder itself is held by Amazon."""
+REPORT_DAY_ATTRIBUTE = "reportDay"
+"""The day (the person's own date, ISO 8601) their latest progress report was sent: one a day. Never the
+address or anything the report held."""
 DELETED_ATTRIBUTE = "deletedAt"
 """On a deletion mark: when the week's data was deleted (UTC, to the second, as answers' times are stored)."""
 EXPIRES_ATTRIBUTE = "expiresAt"
@@ -734,6 +759,64 @@ class CheckInStore:
             f"SET {REMINDER_ATTRIBUTE} = :reminder, updatedAt = :now",
             {":reminder": {"S": reminder_id}, ":now": _iso(now)},
         )
+
+    # Notes for the next session: a list on the profile item, written whole, so notes no longer read are dropped.
+
+    def save_note(self, user: UserKey, note: Note, seen: Sequence[Note], now: datetime) -> bool | None:
+        """Keep ``note`` beside the notes still read. ``seen`` is the profile's notes as this turn read them: the
+        list is written only if the stored one still has as many entries, so a note kept meanwhile on another
+        device is never overwritten (then False: read again and retry). ``None`` when the list is full."""
+        kept = kept_with(seen, note)
+        if kept is None:
+            return None
+        condition = f"attribute_not_exists({NOTES_ATTRIBUTE})" if not seen else f"size({NOTES_ATTRIBUTE}) = :seen"
+        values: dict[str, Any] = {":notes": {"L": [_note_item(entry) for entry in kept]}, ":now": _iso(now)}
+        if seen:
+            values[":seen"] = {"N": str(len(seen))}
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET {NOTES_ATTRIBUTE} = :notes, updatedAt = :now",
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def clear_notes(self, user: UserKey, now: datetime) -> None:
+        """Forget every note of this person (the profile item's other attributes stay)."""
+        self._update_profile(user, f"SET updatedAt = :now REMOVE {NOTES_ATTRIBUTE}", {":now": _iso(now)})
+
+    # The progress report: the day of the latest one, on the profile item, so only one is sent a day.
+
+    def reserve_report_day(self, user: UserKey, day: str, now: datetime) -> bool:
+        """Mark ``day`` as the day of this person's report, unless it already is: False then, and nothing changes.
+
+        A conditional write, so two requests at once (two devices) cannot both send one."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET {REPORT_DAY_ATTRIBUTE} = :day, updatedAt = :now",
+                ConditionExpression=f"attribute_not_exists({REPORT_DAY_ATTRIBUTE}) OR {REPORT_DAY_ATTRIBUTE} <> :day",
+                ExpressionAttributeValues={":day": {"S": day}, ":now": _iso(now)},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_report_day(self, user: UserKey, day: str, now: datetime) -> None:
+        """The report reserved for ``day`` was not sent after all: let the person ask again today."""
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._profile_key(user),
+                UpdateExpression=f"SET updatedAt = :now REMOVE {REPORT_DAY_ATTRIBUTE}",
+                ConditionExpression=f"{REPORT_DAY_ATTRIBUTE} = :day",
+                ExpressionAttributeValues={":day": {"S": day}, ":now": _iso(now)},
+            )
 
     def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
         self._client.update_item(

@@ -67,6 +67,12 @@ class Turn:
             self.state.recap_guarded = passcode_guard(self._history.profile).passcode is not None
         return self._history
 
+    def read_history_again(self) -> History:
+        """Read the profile and recent weeks afresh: after a conditional write found that another device
+        changed them since this turn's read."""
+        self._history = None
+        return self.history()
+
     def adopt_reads(self, earlier: Turn) -> None:
         """Take over what an earlier pass at this same request read and stored: its history, and the answers it
         moved out of the pending list. Used when a turn starts again from the state the request brought."""

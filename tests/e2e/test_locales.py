@@ -112,3 +112,65 @@ def test_crisis_words_get_the_locales_own_numbers(caller: VirtualAlexaClient, lo
     assert line.emergency in spoken and line.name in spoken
     assert spoken.index(line.emergency) < spoken.index(line.name), "the emergency number comes first"
     assert stored_ratings(local_skill, caller.user_id) == {"connection": 4, "perspective": 2}
+
+
+NOTE_PHRASINGS = (
+    ("note for therapy I want to talk about my sleep", "I want to talk about my sleep"),
+    ("remind me to bring up my sister", "my sister"),
+    ("add a note for my therapist about the new medication", "the new medication"),
+)
+
+
+def test_notes_and_getting_ready_by_voice(caller: VirtualAlexaClient, local_skill: LocalSkill) -> None:
+    """A note said with its carrier phrase reaches the skill with its words in the phrase slot, is read back and
+    kept; the notes are read, getting ready offers them, and clearing asks first. In every locale's model."""
+    caller.utter("open therapy check in")
+    for phrasing, words in NOTE_PHRASINGS:
+        read_back = said(caller, phrasing, intents.ADD_NOTE)
+        assert read_back.request["request"]["intent"]["slots"][intents.NOTE_SLOT]["value"].endswith(words)
+        assert words.lower() in read_back.reply.speech.lower()
+        said(caller, "yes", intents.YES)
+        caller.utter("open therapy check in")
+    asked = said(caller, "add a note", intents.ADD_NOTE)
+    assert_waits_for_answer(asked)
+    said(caller, "note my sleep again", intents.ADD_NOTE)
+    said(caller, "no", intents.NO)
+    caller.utter("open therapy check in")
+    heard = said(caller, "what did I want to bring up", intents.READ_NOTES)
+    assert all(words.lower() in heard.reply.speech.lower() for _, words in NOTE_PHRASINGS)
+    caller.utter("open therapy check in")
+    ready = said(caller, "help me get ready for therapy", intents.GET_READY)
+    assert_waits_for_answer(ready)
+    said(caller, "no", intents.NO)
+    caller.utter("open therapy check in")
+    clear = said(caller, "I talked about it", intents.CLEAR_NOTES)
+    assert_waits_for_answer(clear)
+    said(caller, "yes", intents.YES)
+    caller.utter("open therapy check in")
+    assert speech_for(caller.locale)("notes_none") in said(caller, "read my notes", intents.READ_NOTES).reply.speech
+
+
+def test_reflections_are_asked_for_in_each_locale(caller: VirtualAlexaClient, local_skill: LocalSkill) -> None:
+    """The ways people ask for a reflection reach its handler through the locale's own model, and the answer is a
+    reflection in the locale's own words, hands-free; "next" moves on and "stop" ends it. Nothing is stored."""
+    speech = speech_for(caller.locale)
+
+    def reflects_on(exchange: Exchange, sign: str) -> bool:
+        tellings = speech.catalogue.reflections[sign]
+        return any(told.daily in exchange.reply.speech for told in tellings) and not exchange.reply.ends_session
+
+    caller.utter("open therapy check in")
+    boundaries = said(caller, "help me reflect on boundaries", intents.REFLECT)
+    slot = boundaries.request["request"]["intent"]["slots"]["sign"]
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "boundaries"
+    assert reflects_on(boundaries, "boundaries")
+    assert reflects_on(said(caller, "can we reflect on sign 7", intents.REFLECT), "self_compassion")
+    assert reflects_on(said(caller, "reflect on hope", intents.REFLECT), "hope")
+    assert reflects_on(said(caller, f"reflect on {speech.sign('practice').name}", intents.REFLECT), "practice")
+    asked = said(caller, "guide me through a reflection", intents.REFLECT)
+    assert asked.reply.speech == speech("reflect_which")
+    assert reflects_on(said(caller, "sign 4", intents.SIGN_NAME), "boundaries")
+    assert reflects_on(said(caller, "next", intents.NEXT), "feelings")
+    assert reflects_on(said(caller, "skip", intents.SKIP), "coping")
+    assert said(caller, "stop", intents.STOP).reply.ends_session
+    assert stored_ratings(local_skill, caller.user_id) == {}

@@ -1,4 +1,10 @@
-"""How one sign has moved over recent weeks, in words a listener can hold: rising, steady, dipping, up and down.
+"""How one sign has moved over recent weeks, in words a listener can hold and that are true of every number:
+steady, rising, falling, steady apart from one low (or high) week, a dip and a recovery, mostly rising or
+falling over a longer stretch, or up and down.
+
+A shape is named only when the whole series has it, never from the first and latest numbers alone: 3, 3, 2, 4
+is a dip and a recovery (not "rising"), and 4, 4, 2, 4 is steady at four apart from one low week (not "from
+four to four"). The first and latest numbers are said only where they differ.
 
 Pure: it takes the weeks' answers and returns facts. Weeks where the sign was skipped or not reached are left
 out (unanswered, never zero), so the first and latest numbers are always real ratings.
@@ -6,6 +12,7 @@ out (unanswered, never zero), so the first and latest numbers are always real ra
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -15,13 +22,6 @@ from therapy_checkin.domain.checkin import WeekAnswers
 
 TREND_WEEKS = 8
 """The most weeks a trend looks back over: about two months, short enough to say in one breath."""
-
-
-class Direction(str, Enum):
-    RISING = "rising"
-    STEADY = "steady"
-    DIPPING = "dipping"
-    UP_AND_DOWN = "up_and_down"
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,9 @@ class Trend:
         return self.points[-1][1] if self.points else None
 
     @property
-    def direction(self) -> Direction | None:
+    def shape(self) -> TrendShape | None:
         """``None`` with fewer than two ratings: one number is not a trend."""
-        return direction_of(self.values) if len(self.points) >= 2 else None
+        return shape_of(self.values) if len(self.points) >= 2 else None
 
 
 def trend_for(sign: str, weeks: Sequence[WeekAnswers], limit: int = TREND_WEEKS) -> Trend:
@@ -61,28 +61,94 @@ def trend_for(sign: str, weeks: Sequence[WeekAnswers], limit: int = TREND_WEEKS)
     )
 
 
-def direction_of(values: Sequence[int]) -> Direction:
-    """Rising or dipping when every step goes one way, or when the line clearly goes one way and the steps
-    against it are single points; steady when nothing moved, or it only wobbled by one and ended where it
-    began; otherwise up and down. The direction never contradicts the first and latest numbers spoken with it."""
-    steps = [later - earlier for earlier, later in pairwise(values)]
-    ups = any(step > 0 for step in steps)
-    downs = any(step < 0 for step in steps)
-    net = values[-1] - values[0]
-    if not ups and not downs:
-        return Direction.STEADY
-    if ups and not downs:
-        return Direction.RISING
-    if downs and not ups:
-        return Direction.DIPPING
-    if net == 0 and max(values) - min(values) <= 1:
-        return Direction.STEADY
-    slope = _slope(values)
-    if net > 0 and slope >= 0.2 and min(steps) >= -1:
-        return Direction.RISING
-    if net < 0 and slope <= -0.2 and max(steps) <= 1:
-        return Direction.DIPPING
-    return Direction.UP_AND_DOWN
+def _steps(values: Sequence[int]) -> list[int]:
+    return [later - earlier for earlier, later in pairwise(values)]
+
+
+class Shape(str, Enum):
+    """The shape a sign's ratings really have, each said in its own words (``trend_<shape>`` in the catalogue)."""
+
+    STEADY = "steady"
+    """Every rating the same."""
+    RISING = "rising"
+    """Never lower than the week before, and higher at the end."""
+    FALLING = "falling"
+    """Never higher than the week before, and lower at the end."""
+    ONE_LOW_WEEK = "one_low_week"
+    """The same rating every week but one in the middle, which was lower: steady, apart from one low week."""
+    ONE_HIGH_WEEK = "one_high_week"
+    """The same rating every week but one in the middle, which was higher."""
+    DIP_AND_RECOVERY = "dip_and_recovery"
+    """Down to a low, then back up: lower than both the first and the latest rating somewhere in between."""
+    MOSTLY_RISING = "mostly_rising"
+    """Five or more ratings that climb clearly overall, every step against the climb a single point."""
+    MOSTLY_FALLING = "mostly_falling"
+    """Five or more ratings that go down clearly overall, every step against it a single point."""
+    UP_AND_DOWN = "up_and_down"
+    """Anything else: moving both ways with no one shape to name."""
+
+
+MOSTLY_FROM = 5
+"""The fewest ratings for "mostly rising" or "mostly falling": over four weeks or fewer, one step back is a
+real part of the shape (3, 3, 2, 4 is a dip and a recovery, not a rise), so it is named as such."""
+MOSTLY_SLOPE = 0.2
+"""Points per week the least-squares line must climb (or fall) for a long wobbly series to be "mostly" one way."""
+
+
+@dataclass(frozen=True)
+class TrendShape:
+    """A series of ratings as a listener can hold it: its shape and the numbers the shape is told with."""
+
+    shape: Shape
+    first: int
+    latest: int
+    low: int
+    high: int
+    usual: int
+    """The rating of most weeks: the level of a steady series, or the level its one odd week stands out from."""
+
+    @property
+    def ends_apart(self) -> bool:
+        """Whether the first and latest ratings differ, and so are worth saying both ("from three to four")."""
+        return self.first != self.latest
+
+
+def shape_of(values: Sequence[int]) -> TrendShape:
+    """The shape of two or more ratings, oldest first. Each shape is a plain fact of the numbers (see
+    :class:`Shape`), tested in order from the most particular, so the words can never contradict the series."""
+    if len(values) < 2:
+        raise ValueError("a trend needs two ratings")
+    steps = _steps(values)
+    first, latest, low, high = values[0], values[-1], min(values), max(values)
+    usual = Counter(values).most_common(1)[0][0]
+
+    def shaped(shape: Shape) -> TrendShape:
+        return TrendShape(shape, first, latest, low, high, usual)
+
+    odd = [index for index, value in enumerate(values) if value != usual]
+    if not odd:
+        return shaped(Shape.STEADY)
+    if all(step >= 0 for step in steps):
+        return shaped(Shape.RISING)
+    if all(step <= 0 for step in steps):
+        return shaped(Shape.FALLING)
+    if len(odd) == 1 and 0 < odd[0] < len(values) - 1 and values.count(usual) >= 2:
+        return shaped(Shape.ONE_LOW_WEEK if values[odd[0]] < usual else Shape.ONE_HIGH_WEEK)
+    bottom = values.index(low)
+    if (
+        low < first
+        and low < latest
+        and all(step <= 0 for step in steps[:bottom])
+        and all(step >= 0 for step in steps[bottom:])
+    ):
+        return shaped(Shape.DIP_AND_RECOVERY)
+    if len(values) >= MOSTLY_FROM:
+        slope = _slope(values)
+        if latest > first and slope >= MOSTLY_SLOPE and min(steps) >= -1:
+            return shaped(Shape.MOSTLY_RISING)
+        if latest < first and slope <= -MOSTLY_SLOPE and max(steps) <= 1:
+            return shaped(Shape.MOSTLY_FALLING)
+    return shaped(Shape.UP_AND_DOWN)
 
 
 def _slope(values: Sequence[int]) -> float:

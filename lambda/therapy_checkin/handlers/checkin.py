@@ -24,7 +24,7 @@ from therapy_checkin.domain.ratings import (
 from therapy_checkin.domain.reminders import BareHour, ClockTime, parse_time
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.gate import PastAnswers, SummaryWithheld, summary_answers
-from therapy_checkin.handlers.recap import check_in_recap, streak_to_store
+from therapy_checkin.handlers.recap import check_in_recap, check_in_thanks, heavy_week, streak_to_store
 from therapy_checkin.handlers.reminders import offers_reminder
 from therapy_checkin.handlers.replies import (
     acknowledgement,
@@ -186,15 +186,18 @@ def finish(handler_input: HandlerInput) -> Response:
         unsaved: tuple[str, ...] = (turn.speech("unsaved_at_end"),)
     else:
         unsaved = tuple(filter(None, (saving_note(turn, stored=True),)))
-    # After the first completed check-in: offer a weekly reminder instead of saying goodbye.
-    offer = not turn.state.pending and offers_reminder(turn)  # not while answers still wait for the table
+    # After the first completed check-in: offer a weekly reminder instead of saying goodbye; never after a heavy
+    # week, which gets a kind word and the support line instead (check_in_recap).
+    heavy = isinstance(summary, PastAnswers) and heavy_week(summary)
+    offer = not turn.state.pending and not heavy and offers_reminder(turn)  # not while answers wait for the table
     question = (turn.speech("reminder_offer"), turn.speech("reprompt_reminder_offer")) if offer else None
+    thanks = check_in_thanks(turn)
     if isinstance(summary, PastAnswers):
-        response = check_in_recap(handler_input, summary, turn.speech("complete"), " ".join(unsaved), question)
+        response = check_in_recap(handler_input, summary, thanks, " ".join(unsaved), question)
     else:
         protected = turn.speech("recap_protected") if summary is SummaryWithheld.PROTECTED else ""
         closing = question[0] if question else turn.speech("goodbye")
-        text = " ".join(part for part in (turn.speech("complete"), protected, *unsaved, closing) if part)
+        text = " ".join(part for part in (thanks, protected, *unsaved, closing) if part)
         response = reply(handler_input, text, question[1]) if question else end(handler_input, text)
     if offer:
         turn.state.mode = Mode.OFFER_REMINDER

@@ -29,8 +29,10 @@ from therapy_checkin.domain.passcode import MAX_FAILURES, PasscodeHash, hash_pas
 from therapy_checkin.gate import PasscodeNeeded, RecapsLocked, guard_of, lock_wait_words
 from therapy_checkin.handlers.deletion import ask_to_delete
 from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
+from therapy_checkin.handlers.notes import clear_notes_reply, get_ready_reply, read_notes_reply
 from therapy_checkin.handlers.recap import answer_trend, ask_which_sign, recap_reply
 from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
+from therapy_checkin.handlers.report import report_reply
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
 from therapy_checkin.session import DETOURS, PASSCODE_MODES, Mode, PasscodeDraft, PendingRecap, RecapRequest
@@ -81,11 +83,23 @@ def _answer_recap(handler_input: HandlerInput, pending: PendingRecap | None) -> 
     """Answer the request that waited for the passcode, now that the session is unlocked."""
     if pending is not None and pending.request is RecapRequest.LAST_WEEK:
         return recap_reply(handler_input, "last")
+    if pending is not None and pending.request in (RecapRequest.REPORT, RecapRequest.REPORT_WITH_NOTES):
+        return report_reply(handler_input, with_notes=pending.request is RecapRequest.REPORT_WITH_NOTES)
     if pending is not None and pending.request is RecapRequest.TREND:
         if pending.sign is not None:
             return answer_trend(handler_input, pending.sign)
         return ask_which_sign(handler_input)
+    if pending is not None and pending.request in NOTES_REPLIES:
+        return NOTES_REPLIES[pending.request](handler_input)
     return recap_reply(handler_input, "this")
+
+
+NOTES_REPLIES = {
+    RecapRequest.NOTES: read_notes_reply,
+    RecapRequest.CLEAR_NOTES: clear_notes_reply,
+    RecapRequest.GET_READY: get_ready_reply,
+}
+"""What answers a request about notes, or getting ready, that waited for the passcode."""
 
 
 class SetPasscodeHandler(AbstractRequestHandler):

@@ -6,8 +6,10 @@ chart on screens. :func:`recap_reply` and :func:`trend_reply` are the entry poin
 so a passcode always comes before any rating is spoken or shown.
 
 Every turn that speaks a recap or a trend stays within :data:`RECAP_WORD_BUDGET` words, everything in it
-included. A recap that does not fit says its gentle note and what matters most, then asks "Want to hear more?";
-"yes" brings the rest (:class:`RecapFollowUpHandler`). In a session the user opened, every answer ends with one
+included. A recap that does not fit says what matters most, then asks "Want to hear more?"; "yes" brings the
+rest (:class:`RecapFollowUpHandler`). A heavy week (all ones, or a sharp fall across many signs) ends its
+check-in with a kind word and the offer of the support line instead of a reminder or a goodbye; whatever the
+answer, the user can then go on with the recap. In a session the user opened, every answer ends with one
 question (carry on, start this week, the rest, or what to hear next), so a second request never reaches a closed
 skill; a one-shot request ("Alexa, ask therapy check in how I'm doing") is answered and the session ends.
 """
@@ -40,13 +42,16 @@ from therapy_checkin.domain.recap import (
     word_count,
 )
 from therapy_checkin.domain.signs import sign_number
-from therapy_checkin.domain.trends import Direction, trend_for
-from therapy_checkin.domain.weeks import week_start
+from therapy_checkin.domain.trends import Shape, TrendShape, trend_for
+from therapy_checkin.domain.weeks import week_start, weeks_between
 from therapy_checkin.gate import PastAnswers, past_answers, summary_answers
-from therapy_checkin.handlers.replies import end, reply
+from therapy_checkin.handlers.crisis import SENTENCE_PAUSE, distress_speech, helpline_card
+from therapy_checkin.handlers.replies import end, offer_reflection, reply
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode, PendingRecap, RecapOffer, RecapRequest
 from therapy_checkin.speech import Speech
+from therapy_checkin.speech.crisis import crisis_line
+from therapy_checkin.speech.ssml import join, pause
 from therapy_checkin.storage import StorageUnavailable
 from therapy_checkin.turn import Turn, turn_of
 
@@ -141,6 +146,8 @@ def _closing(handler_input: HandlerInput, after: RecapRequest, past: PastAnswers
 
 def _offer_question(turn: Turn, offer: RecapOffer) -> str:
     """The question that made ``offer``, asked again."""
+    if offer.request is RecapRequest.SUPPORT:
+        return turn.speech("reprompt_heavy_week_offer")
     if offer.said is not None:
         return turn.speech("recap_reprompt_more")
     return turn.speech(_FOLLOW_UP_KEYS.get(offer.request, "recap_follow_up_trend"), variant=_seed(turn))
@@ -176,7 +183,12 @@ def _short_name(speech: Speech) -> ShortName:
 
 def _build(past: PastAnswers, target: WeekAnswers) -> Recap:
     return build_recap(
-        target, past.weeks, past.streaks, current=target.week == past.current_week, earlier_known=past.earlier_known
+        target,
+        past.weeks,
+        past.streaks,
+        current=target.week == past.current_week,
+        earlier_known=past.earlier_known,
+        weeks_ago=weeks_between(target.week, past.current_week),
     )
 
 
@@ -218,14 +230,19 @@ def _recap_response(
     speech = turn.speech
     recap = _build(past, target)
     state = turn.state
+    if end_of_check_in and recap.heavy and not _one_shot(handler_input):
+        return _heavy_week_response(handler_input, past, recap, opening)
     # The closing if the recap fits; it tells whether the user can still be asked "Want to hear more?".
     closing: str
     reprompt: str | None
     if question is not None:
         (closing, reprompt), can_offer_more = question, False
+    elif end_of_check_in:
+        closing, reprompt = speech("check_in_goodbye", variant=week_seed(target.week)), None
+        can_offer_more = not _one_shot(handler_input)
     else:
-        closing, reprompt = (speech("goodbye"), None) if end_of_check_in else _closing(handler_input, which, past)
-        can_offer_more = state.mode is Mode.RECAP_FOLLOW_UP or (end_of_check_in and not _one_shot(handler_input))
+        closing, reprompt = _closing(handler_input, which, past)
+        can_offer_more = state.mode is Mode.RECAP_FOLLOW_UP
     text, head = recap_turn(recap, speech, opening, closing, can_offer_more=can_offer_more)
     if head.more and can_offer_more:
         state.mode, state.recap_offer = Mode.RECAP_FOLLOW_UP, RecapOffer(which, said=head.said)
@@ -234,6 +251,64 @@ def _recap_response(
         state.mode = Mode.IDLE
     _show(handler_input, past, recap)
     return _respond(handler_input, text, reprompt)
+
+
+def heavy_week(past: PastAnswers) -> bool:
+    """Whether this week is a week of all ones or a sharp fall across many signs (:attr:`Recap.heavy`)."""
+    return _build(past, past.this_week).heavy
+
+
+def check_in_thanks(turn: Turn) -> str:
+    """The thanks at the end of a check-in: "That's all twelve." and a thank-you that changes with the week."""
+    speech = turn.speech
+    return f"{speech('complete')} {speech('check_in_thanks', variant=_seed(turn))}"
+
+
+def heavy_week_turn(recap: Recap, speech: Speech, opening: str) -> tuple[str, RecapPart]:
+    """The end of a heavy week's check-in: ``opening``, what matters most of the recap, then a kind word and the
+    offer of the support line (the kind word left out when the turn has no room for it). Pure, to be measured.
+
+    When not even the recap's first fact fits, the turn is the offer alone and the recap waits for "go on"."""
+    offers = (speech("heavy_week_offer"), speech("heavy_week_offer_short"))
+    head = RecapPart((), 0, more=True)
+    for offer in offers:
+        head = recap_head(
+            recap, speech, _short_name(speech), RECAP_WORD_BUDGET - word_count(opening) - word_count(offer)
+        )
+        if head.sentences:
+            return " ".join(part for part in (opening, head.text, offer) if part), head
+    return " ".join(part for part in (opening, offers[-1]) if part), head
+
+
+def _heavy_week_response(handler_input: HandlerInput, past: PastAnswers, recap: Recap, opening: str) -> Response:
+    """No reminder and no plain goodbye after a week of all ones or a sharp fall: the recap's first part, a kind
+    word, and the offer of the support line; "yes" gives the line, and either answer gives the choice to go on."""
+    turn = turn_of(handler_input)
+    text, head = heavy_week_turn(recap, turn.speech, opening)
+    said = head.said if head.more else None
+    turn.state.mode, turn.state.recap_offer = Mode.RECAP_FOLLOW_UP, RecapOffer(RecapRequest.SUPPORT, said=said)
+    _show(handler_input, past, recap)
+    return reply(handler_input, text, turn.speech("reprompt_heavy_week_offer"))
+
+
+def support_reply(handler_input: HandlerInput, offer: RecapOffer, *, wanted: bool) -> Response:
+    """The answer to the offer of the support line after a heavy week: the line, said slowly as for someone in
+    distress, when wanted; then the choice to go on: the rest of the recap when some is left, else a sign's
+    trend. Reads nothing from the table: the line comes from the request's locale alone."""
+    turn = turn_of(handler_input)
+    speech = turn.speech
+    if offer.said is not None:
+        next_offer, question = RecapOffer(RecapRequest.THIS_WEEK, said=offer.said), speech("heavy_week_go_on_more")
+    else:
+        next_offer, question = RecapOffer(RecapRequest.TREND), speech("heavy_week_go_on")
+    turn.state.mode, turn.state.recap_offer = Mode.RECAP_FOLLOW_UP, next_offer
+    if not wanted:
+        return reply(handler_input, f"{speech('heavy_week_declined')} {question}", question)
+    locale = getattr(handler_input.request_envelope.request, "locale", None)
+    line = crisis_line(locale if isinstance(locale, str) else None)
+    said = join(distress_speech(speech, line, offer=False), pause(SENTENCE_PAUSE), question)
+    card = StandardCard(title=speech("helpline_card_title"), text=helpline_card(speech, line))
+    return handler_input.response_builder.speak(said).ask(question).set_card(card).response
 
 
 def recap_turn(
@@ -340,28 +415,21 @@ class LastWeekRecapHandler(AbstractRequestHandler):
 
 
 def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
-    """How one sign moved over the last few weeks it was rated: direction, first and latest numbers, a card."""
+    """How one sign moved over the last few weeks it was rated: the shape of its ratings in words, a card."""
     turn = turn_of(handler_input)
     past = past_answers(turn, then=PendingRecap(RecapRequest.TREND, sign_id))
     speech = turn.speech
     name = speech.sign(sign_id).short_name
     trend = trend_for(sign_id, past.weeks)
-    direction = trend.direction
+    shape = trend.shape
     # Variants turn with the week and differ from sign to sign, so two trends in a row do not sound alike.
     variant = _seed(turn) + sign_number(sign_id)
-    if trend.first is None or trend.latest is None:
+    if trend.first is None:
         text = speech("trend_none", name=name)
-    elif direction is None:
+    elif shape is None:
         text = speech("trend_one", variant=variant, name=name, value=speech.number(trend.first))
     else:
-        text = speech(
-            _TREND_KEYS[direction],
-            variant=variant,
-            name=name,
-            count=speech.number(len(trend.points)),
-            first=speech.number(trend.first),
-            latest=speech.number(trend.latest),
-        )
+        text = trend_words(speech, name, len(trend.points), shape, variant)
     if trend.points:
         points = [
             speech("trend_card_point", date=speech.day(week_start(week)), value=value) for week, value in trend.points
@@ -371,12 +439,24 @@ def trend_reply(handler_input: HandlerInput, sign_id: str) -> Response:
     return _respond(handler_input, f"{text} {closing}", reprompt)
 
 
-_TREND_KEYS = {
-    Direction.RISING: "trend_rising",
-    Direction.STEADY: "trend_steady",
-    Direction.DIPPING: "trend_dipping",
-    Direction.UP_AND_DOWN: "trend_up_and_down",
-}
+def trend_words(speech: Speech, name: str, count: int, shape: TrendShape, variant: int = 0) -> str:
+    """One sentence for a sign's trend: its shape, with the first and latest numbers only where they differ."""
+    key = f"trend_{shape.shape.value}"
+    if not shape.ends_apart and shape.shape is Shape.DIP_AND_RECOVERY:
+        key = "trend_dip_and_back"
+    elif not shape.ends_apart and shape.shape is Shape.UP_AND_DOWN:
+        key = "trend_up_and_down_back"
+    numbers = {
+        field: speech.number(value)
+        for field, value in (
+            ("first", shape.first),
+            ("latest", shape.latest),
+            ("low", shape.low),
+            ("high", shape.high),
+            ("usual", shape.usual),
+        )
+    }
+    return speech(key, variant=variant, name=name, count=speech.number(count), **numbers)
 
 
 def ask_which_sign(handler_input: HandlerInput) -> Response:
@@ -445,7 +525,8 @@ class RecapFollowUpHandler(AbstractRequestHandler):
         if state.mode is not Mode.RECAP_FOLLOW_UP:
             return False
         answers: tuple[str, ...] = (intents.YES, intents.NO, intents.REPEAT)
-        if state.recap_offer is not None and state.recap_offer.said is not None:
+        offer = state.recap_offer
+        if offer is not None and offer.said is not None and offer.request is not RecapRequest.SUPPORT:
             answers += MORE_OF_THE_RECAP
         return any(is_intent_name(name)(handler_input) for name in answers)
 
@@ -456,8 +537,12 @@ class RecapFollowUpHandler(AbstractRequestHandler):
             question = _offer_question(turn, offer)
             return reply(handler_input, question, question)
         turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
+        if offer is not None and offer.request is RecapRequest.SUPPORT:
+            return support_reply(handler_input, offer, wanted=not is_intent_name(intents.NO)(handler_input))
         if is_intent_name(intents.NO)(handler_input) or offer is None:
-            return end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
+            # Before goodbye, a completed week offers a reflection on the sign that moved most (replies.py).
+            reflection = offer_reflection(handler_input)
+            return reflection or end(handler_input, turn.speech("recap_follow_up_done", variant=_seed(turn)))
         if offer.said is not None:
             return recap_rest_reply(handler_input, offer)
         if offer.request is RecapRequest.LAST_WEEK:

@@ -24,7 +24,7 @@ from enum import Enum
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_intent_name, is_request_type
+from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from therapy_checkin import intents, reminders
@@ -123,8 +123,7 @@ def _merge(handler_input: HandlerInput, hour_said: str | None = None) -> None:
 
 def _half_of_day(handler_input: HandlerInput) -> str | None:
     """The half of the day said on its own: by the slot value's ID ("am", "pm"), or read from the words."""
-    slot = get_slot(handler_input, intents.HALF_OF_DAY_SLOT)
-    resolved = resolved_id(slot)
+    resolved = resolved_id(handler_input, intents.HALF_OF_DAY_SLOT)
     if resolved in ("am", "pm"):
         return resolved
     return parse_half(slot_text(handler_input, intents.HALF_OF_DAY_SLOT))

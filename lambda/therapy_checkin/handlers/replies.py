@@ -10,8 +10,11 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from therapy_checkin.domain.checkin import WeekAnswers, knows_the_signs, resume_index
+from therapy_checkin.domain.recap import build_recap
+from therapy_checkin.domain.reflection import most_moved
 from therapy_checkin.domain.signs import SIGN_COUNT, SIGN_IDS
 from therapy_checkin.domain.weeks import week_start
+from therapy_checkin.gate import PastAnswers, summary_answers
 from therapy_checkin.observability import count
 from therapy_checkin.session import Mode
 from therapy_checkin.speech.ssml import speakable
@@ -167,6 +170,47 @@ def start_or_resume(handler_input: HandlerInput, prefix: str = "") -> Response:
     return ask_sign(handler_input, index, prefix + lead, scale=resuming)
 
 
+def next_reflection(index: int) -> int:
+    """The sign whose reflection follows sign ``index``'s: the next one, and after the twelfth, the first."""
+    return (index + 1) % SIGN_COUNT
+
+
+def reflection_question(turn: Turn) -> tuple[str, str]:
+    """The question that ends a reflection, as (speech, reprompt): carry on with the check-in when it was asked
+    for mid-check-in, otherwise the next sign's reflection."""
+    if turn.state.return_to is not None:
+        return turn.speech("carry_on"), turn.speech("carry_on")
+    name = turn.speech.sign(SIGN_IDS[next_reflection(turn.state.index)]).name
+    return turn.speech("reflect_next", name=name), turn.speech("reprompt_reflect_next", name=name)
+
+
+def offer_reflection(handler_input: HandlerInput) -> Response | None:
+    """Where a completed week's recap conversation would say goodbye: the offer of a reflection on the sign whose
+    rating moved most since the check-in before. ``None`` (say goodbye) when the week is not complete, its recap
+    is withheld (the same gate as the recap itself), nothing moved, or the table cannot tell."""
+    turn = turn_of(handler_input)
+    state = turn.state
+    if state.answers is None or not state.answers.completed:
+        return None
+    try:
+        past = summary_answers(turn)
+    except StorageUnavailable:
+        return None
+    if not isinstance(past, PastAnswers):
+        return None
+    sign_id = most_moved(build_recap(past.this_week, past.weeks, earlier_known=past.earlier_known))
+    if sign_id is None:
+        return None
+    state.mode, state.index = Mode.OFFER_REFLECTION, SIGN_IDS.index(sign_id)
+    return reply(handler_input, *reflection_offer(turn))
+
+
+def reflection_offer(turn: Turn) -> tuple[str, str]:
+    """The offer of a reflection on the sign at ``index``, as (speech, reprompt)."""
+    name = turn.speech.sign(SIGN_IDS[turn.state.index]).name
+    return turn.speech("reflect_offer", name=name), turn.speech("reprompt_reflect_offer", name=name)
+
+
 DETOUR_QUESTIONS = {
     Mode.CONFIRM_DELETE: "reprompt_confirm_delete",
     Mode.SET_PASSCODE: "reprompt_passcode_new",
@@ -178,6 +222,11 @@ DETOUR_QUESTIONS = {
     Mode.REMINDER_DAY: "reprompt_reminder_day",
     Mode.REMINDER_TIME: "reprompt_reminder_time",
     Mode.REMINDER_PERMISSION: "reminder_retry",
+    Mode.NOTE_TEXT: "reprompt_note_ask",
+    Mode.CONFIRM_NOTE: "reprompt_note_confirm",
+    Mode.CONFIRM_CLEAR_NOTES: "reprompt_notes_clear",
+    Mode.REPORT_PERMISSION: "report_retry",
+    Mode.CONFIRM_REPORT: "reprompt_confirm_report",
 }
 """What a detour (deleting data, the passcode) is waiting for, for repeat, help and errors."""
 
@@ -187,6 +236,8 @@ WAITING_FOR: dict[Mode, tuple[str, str]] = {
     Mode.CHOOSE_SIGN: ("choose_sign", "reprompt_choose_sign"),
     Mode.DONE_MENU: ("reprompt_done_menu", "reprompt_done_menu"),
     Mode.CHOOSE_TREND: ("trend_which", "reprompt_trend_which"),
+    Mode.OFFER_NOTES: ("reprompt_notes_offer", "reprompt_notes_offer"),
+    Mode.CHOOSE_REFLECTION: ("reflect_which", "reprompt_reflect_which"),
     **{mode: (key, key) for mode, key in DETOUR_QUESTIONS.items()},
 }
 """The question and reprompt (message keys) of each mode that asks something fixed; the rest ask in words of
@@ -208,5 +259,9 @@ def current_question(handler_input: HandlerInput) -> tuple[str, str]:
     if state.mode is Mode.REMINDER_TIME and bare_hour is not None:
         question = speech("reprompt_reminder_bare_hour", hour=speech.number(bare_hour))
         return question, question
+    if state.mode is Mode.REFLECTING:
+        return reflection_question(turn)
+    if state.mode is Mode.OFFER_REFLECTION:
+        return reflection_offer(turn)
     question_key, reprompt_key = WAITING_FOR.get(state.mode, ("what_next", "reprompt_general"))
     return speech(question_key), speech(reprompt_key)

@@ -12,13 +12,14 @@ from therapy_checkin.handlers.checkin import missed_answer
 from therapy_checkin.handlers.menu import general_help
 from therapy_checkin.handlers.replies import current_question, end, farewell, own_question, reply
 from therapy_checkin.observability import logger
-from therapy_checkin.session import OFFERS
+from therapy_checkin.session import OFFERS, Mode
 from therapy_checkin.turn import turn_of
 
 
 class StopHandler(AbstractRequestHandler):
     """Stop, cancel, pause, "take a break", or home: everything said is already saved, so just say how to come
-    back. "Talk to you next week" only once this week is done: before that, the door stays open for later."""
+    back. "Talk to you next week" only once this week is done: before that, the door stays open for later. During or
+    after a reflection outside a check-in, a thank-you for the time taken."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return any(is_intent_name(name)(handler_input) for name in intents.STOP_INTENTS)
@@ -30,6 +31,8 @@ class StopHandler(AbstractRequestHandler):
             return end(handler_input, turn.speech("unsaved_on_stop"))
         if answers is not None and answers.started and not answers.completed:
             return end(handler_input, turn.speech("paused"))
+        if turn.state.mode is Mode.REFLECTING:
+            return end(handler_input, turn.speech("reflect_done"))
         return end(handler_input, farewell(turn))
 
 

@@ -13,15 +13,15 @@ from therapy_checkin.domain.ratings import MAX_HEARD_LENGTH, Rating, parse_ratin
 from therapy_checkin.domain.signs import is_sign, sign_at
 
 
-def slot_text(handler_input: HandlerInput, name: str) -> str | None:
-    """The raw value Alexa heard for a slot, or ``None``. A value longer than any real answer counts as none:
-    it can come only from a forged request, and is never parsed."""
+def slot_text(handler_input: HandlerInput, name: str, limit: int = MAX_HEARD_LENGTH) -> str | None:
+    """The raw value Alexa heard for a slot, or ``None``. A value longer than ``limit`` (by default, longer than
+    any real answer) counts as none: it can come only from a forged request, and is never parsed."""
     slot = get_slot(handler_input, name)
     value = slot.value if slot is not None else None
-    return value if isinstance(value, str) and len(value) <= MAX_HEARD_LENGTH else None
+    return value if isinstance(value, str) and len(value) <= limit else None
 
 
-def resolved_id(slot: Slot | None) -> str | None:
+def _resolved_id(slot: Slot | None) -> str | None:
     """The entity-resolution ID of a custom slot, when Alexa matched one of the type's values."""
     authorities = slot.resolutions.resolutions_per_authority if slot and slot.resolutions else None
     for authority in authorities or []:
@@ -34,9 +34,14 @@ def resolved_id(slot: Slot | None) -> str | None:
     return None
 
 
+def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
+    """The entity-resolution ID Alexa matched for custom slot ``name``, or ``None``."""
+    return _resolved_id(get_slot(handler_input, name))
+
+
 def resolved_sign(handler_input: HandlerInput) -> str | None:
     """The sign the user named: by name or synonym ("boundaries", "saying no") or by number ("sign four")."""
-    by_name = resolved_id(get_slot(handler_input, intents.SIGN_SLOT))
+    by_name = _resolved_id(get_slot(handler_input, intents.SIGN_SLOT))
     if by_name is not None and is_sign(by_name):
         return by_name
     for name in (intents.SIGN_NUMBER_SLOT, intents.RATING_SLOT):
@@ -64,5 +69,5 @@ def is_sign_answer(handler_input: HandlerInput) -> bool:
 
 def resolved_leaning(handler_input: HandlerInput) -> str | None:
     """What an answer in words leans to ("high", "middle" or "low"), or ``None`` when Alexa matched no value."""
-    leaning = resolved_id(get_slot(handler_input, intents.LEANING_SLOT))
+    leaning = _resolved_id(get_slot(handler_input, intents.LEANING_SLOT))
     return leaning if leaning in ("high", "middle", "low") else None

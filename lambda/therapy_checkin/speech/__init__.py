@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from therapy_checkin.speech.catalogue import Catalogue, Plural, SignText, catalogue, supported_locales
+from therapy_checkin.speech.catalogue import Catalogue, Plural, Reflection, SignText, catalogue, supported_locales
 from therapy_checkin.speech.ssml import Ssml, fill
 
 DEFAULT_LOCALE = "en-US"
@@ -53,6 +53,11 @@ class Speech:
     def sign(self, sign_id: str) -> SignText:
         return self.catalogue.signs[sign_id]
 
+    def reflection(self, sign_id: str, variant: int) -> Reflection:
+        """One of the sign's guided reflections: ``variant`` is any integer, and wraps around."""
+        variants = self.catalogue.reflections[sign_id]
+        return variants[variant % len(variants)]
+
     def number(self, value: int) -> str:
         """Small numbers as words, larger ones as digits."""
         numbers = self.catalogue.numbers
@@ -81,4 +86,4 @@ def _speech(locale: str) -> Speech:
     return Speech(catalogue(locale))
 
 
-__all__ = ["DEFAULT_LOCALE", "SignText", "Speech", "speech_for", "supported_locale"]
+__all__ = ["DEFAULT_LOCALE", "Reflection", "SignText", "Speech", "speech_for", "supported_locale"]

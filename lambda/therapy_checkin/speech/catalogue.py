@@ -1,13 +1,14 @@
 """A locale's speech catalogue: every word the skill says in one locale, as data.
 
 Each supported locale has one JSON file in ``speech/locales/`` holding its messages, the texts of the twelve
-signs, its number words, month names and date pattern, and its plural rule. A locale that differs from another
-only here and there names that one as its ``base`` and lists only what differs. Spelling is data too: a locale's
-``spelling`` map (``{"practicing": "practising", "you practice": "you practise"}``) turns its base's spelling
-into its own, whole words or phrases, keeping capitals, in every message and sign text it inherits; its own
-``messages`` and ``signs`` override whole texts only where the wording itself differs. So an en-GB file holds a
-spelling map and a date pattern, never copies of en-US sentences that would go stale when those change. A
-catalogue is read once per process, on first use, and never changes afterwards.
+signs, each sign's guided reflections, its number words, month names and date pattern, and its plural rule. A
+locale that differs from another only here and there names that one as its ``base`` and lists only what differs.
+Spelling is data too: a locale's ``spelling`` map (``{"practicing": "practising", "you practice": "you
+practise"}``) turns its base's spelling into its own, whole words or phrases, keeping capitals, in every message,
+sign text and reflection it inherits; its own ``messages``, ``signs`` and ``reflections`` override whole texts
+only where the wording itself differs. So an en-GB file holds a spelling map and a date pattern, never copies of
+en-US sentences that would go stale when those change. A catalogue is read once per process, on first use, and
+never changes afterwards.
 
 A message is one of:
 
@@ -61,6 +62,20 @@ class SignText:
 
 
 @dataclass(frozen=True)
+class Reflection:
+    """One guided reflection on a sign, in the order it is spoken; the skill puts the pauses between the parts."""
+
+    daily: str
+    """What the sign looks like in daily life: two short sentences."""
+    first: str
+    """An open question, followed by time to think."""
+    second: str
+    """A second open question, followed by time to think."""
+    close: str
+    """A short, kind close."""
+
+
+@dataclass(frozen=True)
 class Plural:
     """A message with one form per plural category, chosen by the value of ``placeholder``."""
 
@@ -76,6 +91,8 @@ class Catalogue:
     locale: str
     messages: Mapping[str, Message]
     signs: Mapping[str, SignText]
+    reflections: Mapping[str, tuple[Reflection, ...]]
+    """Each sign's reflections: two or more, so a sign heard again is told another way."""
     numbers: tuple[str, ...]
     """Number words from zero, so speech and cards read the same ("sign four of twelve")."""
     months: tuple[str, ...]
@@ -116,7 +133,17 @@ def _raw(locale: str) -> dict[str, Any]:
         sign: {name: respell(text, spelling) for name, text in texts.items()} for sign, texts in base["signs"].items()
     }
     signs = {sign: {**texts, **data.get("signs", {}).get(sign, {})} for sign, texts in inherited_signs.items()}
-    merged = {**base, **data, "messages": {**inherited_messages, **data.get("messages", {})}, "signs": signs}
+    inherited_reflections = {
+        sign: [{part: respell(text, spelling) for part, text in variant.items()} for variant in variants]
+        for sign, variants in base["reflections"].items()
+    }
+    merged = {
+        **base,
+        **data,
+        "messages": {**inherited_messages, **data.get("messages", {})},
+        "signs": signs,
+        "reflections": {**inherited_reflections, **data.get("reflections", {})},
+    }
     merged["locale"] = locale
     return merged
 
@@ -184,6 +211,9 @@ def catalogue(locale: str) -> Catalogue:
                 sign: SignText(**{"short_name": text["name"], **{k: v for k, v in text.items() if k in sign_fields}})
                 for sign, text in raw["signs"].items()
             }
+        ),
+        reflections=MappingProxyType(
+            {sign: tuple(Reflection(**told) for told in variants) for sign, variants in raw["reflections"].items()}
         ),
         numbers=tuple(raw["numbers"]),
         months=tuple(raw["months"]),

@@ -1,0 +1,299 @@
+"""The progress report by email: "email me my progress report" sends the last eight weeks to the account's email.
+
+The steps, each a turn only when it must be:
+
+1. Not set up (no verified sender in the deployment): say so; nothing else happens.
+2. The gate (:mod:`therapy_checkin.gate`), as for a recap: with a passcode set, it is asked first, and the report
+   is taken up again once it is given (``RecapRequest.REPORT``).
+3. Nothing to send (no ratings in the eight weeks), or one was sent today already: say so.
+4. The account's email address (:mod:`therapy_checkin.account_email`). Without the permission
+   ``alexa::profile:email:read``, Alexa asks for it by voice (``Connections.SendRequest`` named ``AskFor``); its
+   answer comes back as ``Connections.Response`` (ACCEPTED, DENIED or NOT_ANSWERED) in the same session. Where
+   voice consent is unavailable, the permissions card goes to the Alexa app instead.
+   The person's notes for their next session (:mod:`therapy_checkin.domain.notes`) go in only when they asked
+   for them ("email me my report with my notes"): the request is kept as ``RecapRequest.REPORT_WITH_NOTES``
+   through the passcode, and as ``SessionState.report_notes`` through the permission and the confirmation.
+5. Say where it would go, partly masked ("the one starting with j, at example dot com"), and that in a shared
+   home the account's address may not be the speaker's: every speaker hears this, a recognised voice too. Then
+   ask whether to send it.
+6. Yes: one report a day per person (a conditional write on their profile), then SES. If SES fails, the day is
+   released so they can ask again.
+
+The address is read from Alexa on the turns that need it and never stored, logged or kept in the session.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from therapy_checkin import intents, mailer
+from therapy_checkin.account_email import SCOPE, EmailUnavailable, Failure, account_email
+from therapy_checkin.config import settings
+from therapy_checkin.domain.report import (
+    MaskedAddress,
+    Report,
+    ReportText,
+    build_report,
+    mask_address,
+    report_message,
+)
+from therapy_checkin.domain.signs import SIGN_IDS
+from therapy_checkin.domain.weeks import zone
+from therapy_checkin.gate import kept_notes, past_answers
+from therapy_checkin.handlers.detour import leave_detour, start_detour
+from therapy_checkin.handlers.replies import current_question, end, reply
+from therapy_checkin.handlers.slots import resolved_id
+from therapy_checkin.observability import count
+from therapy_checkin.session import DETOURS, REPORT_MODES, Mode, PendingRecap, RecapRequest
+from therapy_checkin.speech import Speech
+from therapy_checkin.speech.crisis import crisis_line
+from therapy_checkin.storage import REPORT_DAY_ATTRIBUTE
+from therapy_checkin.turn import Turn, turn_of
+
+NOTES = "notes"
+"""The value ID of the report's ``include`` slot that asks for the notes."""
+CONNECTIONS_RESPONSE = "Connections.Response"
+ASK_FOR = "AskFor"
+PERMISSION_TOKEN = "progress-report"  # noqa: S105 - a request label, not a secret
+"""Returned as-is in the ``Connections.Response``: it names the request, and carries nothing of the user."""
+PERMISSION_REQUEST = {
+    "@type": "AskForPermissionsConsentRequest",
+    "@version": "1",
+    "permissionScope": SCOPE,
+}
+"""The payload of the ``Connections.SendRequest`` directive that asks for the email permission by voice."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Words
+
+
+def report_text(speech: Speech, locale: str | None) -> ReportText:
+    """Every written word of the report, from the person's catalogue; the crisis line follows their locale."""
+    line = crisis_line(locale)
+    catalogue = speech.catalogue
+    return ReportText(
+        subject=speech("report_subject"),
+        title=speech("report_title"),
+        intro=speech("report_intro", first="{first}", last="{last}"),
+        chart_caption=speech("report_chart_caption"),
+        sign_heading=speech("report_sign_heading"),
+        number_heading=speech("report_number_heading"),
+        skipped=speech("report_skipped"),
+        notes_heading=speech("report_notes_heading"),
+        attachment_note=speech("report_attachment_note"),
+        disclaimer=speech("report_disclaimer"),
+        crisis=speech("report_crisis", how=line.how, name=line.name, number=line.number, emergency=line.emergency),
+        sign_names={sign: speech.sign(sign).name for sign in SIGN_IDS},
+        date_label=catalogue.date,
+        months=catalogue.months,
+    )
+
+
+def _today(turn: Turn) -> str:
+    """The person's own date: one report a day is counted in their time zone."""
+    return turn.now.astimezone(zone(turn.time_zone())).date().isoformat()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Steps
+
+
+def _free_to_start(handler_input: HandlerInput) -> bool:
+    """Not while another detour (a deletion, a passcode, a reminder) waits for its answer."""
+    mode = turn_of(handler_input).state.mode
+    return mode not in DETOURS or mode in REPORT_MODES
+
+
+def _finish(handler_input: HandlerInput, message: str) -> Response:
+    """Say ``message`` and go back to what the user was doing; outside any flow, close the session."""
+    turn = turn_of(handler_input)
+    turn.state.report_notes = False
+    if turn.state.mode in DETOURS:
+        leave_detour(handler_input)
+    if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP, Mode.OFFER_REMINDER, Mode.RECAP_FOLLOW_UP):
+        turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
+        return end(handler_input, f"{message} {turn.speech('goodbye')}")
+    question, reprompt = current_question(handler_input)
+    return reply(handler_input, f"{message} {question}", reprompt)
+
+
+def _report(turn: Turn, with_notes: bool) -> Report:
+    """The eight weeks the gate lets through (raises for the passcode), with the notes for the next session only
+    when the person asked for them (read through the same gate)."""
+    then = PendingRecap(RecapRequest.REPORT_WITH_NOTES if with_notes else RecapRequest.REPORT)
+    past = past_answers(turn, then=then)
+    notes = [note.text for note in kept_notes(turn, then).notes] if with_notes else None
+    return build_report(past.current_week, past.weeks, notes)
+
+
+def asks_for_notes(handler_input: HandlerInput) -> bool:
+    """ "... with my notes": the report's ``include`` slot resolved to the notes."""
+    return resolved_id(handler_input, intents.REPORT_PART_SLOT) == NOTES
+
+
+def _sent_today(turn: Turn) -> bool:
+    profile = turn.history().profile
+    day = profile.attributes.get(REPORT_DAY_ATTRIBUTE, {}).get("S") if profile else None
+    return day == _today(turn)
+
+
+def _address_or_reply(handler_input: HandlerInput) -> tuple[str, MaskedAddress] | Response:
+    """The account's address and how it is said, or the response that says why there is none (or that asks for
+    the permission)."""
+    turn = turn_of(handler_input)
+    try:
+        address = account_email(handler_input)
+    except EmailUnavailable as error:
+        if error.failure is Failure.PERMISSION:
+            return _ask_permission(handler_input)
+        return _finish(handler_input, turn.speech("report_address_unavailable"))
+    masked = mask_address(address, turn.speech("report_dot")) if address is not None else None
+    if address is None or masked is None:
+        return _finish(handler_input, turn.speech("report_no_address"))
+    return address, masked
+
+
+def report_reply(handler_input: HandlerInput, with_notes: bool = False) -> Response:
+    """ "Email me my progress report": check what can be checked, then say where it would go and ask.
+    ``with_notes``: the person asked for their notes to be in it."""
+    turn = turn_of(handler_input)
+    if settings().report_sender is None:
+        return _finish(handler_input, turn.speech("report_not_set_up"))
+    if not _report(turn, with_notes).has_ratings:
+        return _finish(handler_input, turn.speech("report_nothing_yet"))
+    turn.state.report_notes = with_notes  # kept through the permission question and the confirmation
+    if _sent_today(turn):
+        return _finish(handler_input, turn.speech("report_once_a_day"))
+    found = _address_or_reply(handler_input)
+    if isinstance(found, Response):
+        return found
+    _, masked = found
+    start_detour(handler_input, Mode.CONFIRM_REPORT)
+    count("ReportOffered")
+    return reply(
+        handler_input,
+        turn.speech(
+            "report_confirm_notes" if with_notes else "report_confirm", initial=masked.initial, domain=masked.domain
+        ),
+        turn.speech("reprompt_confirm_report"),
+    )
+
+
+def send_report(handler_input: HandlerInput) -> Response:
+    """Yes to sending: one a day per person, then SES. The notes go in only when the person asked for them."""
+    turn = turn_of(handler_input)
+    sender = settings().report_sender
+    if sender is None:
+        return _finish(handler_input, turn.speech("report_not_set_up"))
+    report = _report(turn, turn.state.report_notes)
+    if not report.has_ratings:
+        return _finish(handler_input, turn.speech("report_nothing_yet"))
+    found = _address_or_reply(handler_input)
+    if isinstance(found, Response):
+        return found
+    address, _ = found
+    day = _today(turn)
+    if not turn.store.reserve_report_day(turn.user, day, turn.now):
+        return _finish(handler_input, turn.speech("report_once_a_day"))
+    message = report_message(report, report_text(turn.speech, turn.speech.locale), sender, address)
+    try:
+        mailer.send_raw(sender, address, message)
+    except mailer.ReportNotSent:
+        turn.store.release_report_day(turn.user, day, turn.now)
+        return _finish(handler_input, turn.speech("report_not_sent"))
+    count("ReportSent")
+    return _finish(handler_input, turn.speech("report_sent"))
+
+
+def _ask_permission(handler_input: HandlerInput) -> Response:
+    """Hand the turn to Alexa, which asks for the email permission by voice; the session stays open."""
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+    turn = turn_of(handler_input)
+    start_detour(handler_input, Mode.REPORT_PERMISSION)
+    count("ReportPermissionAsked")
+    builder = handler_input.response_builder.speak(turn.speech("report_permission_lead"))
+    builder.add_directive(SendRequestDirective(name=ASK_FOR, payload=dict(PERMISSION_REQUEST), token=PERMISSION_TOKEN))
+    return builder.response
+
+
+def _permission_card(handler_input: HandlerInput) -> Response:
+    """Voice consent is unavailable on this device: the permissions card in the Alexa app."""
+    from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+    turn = turn_of(handler_input)
+    count("ReportPermissionCard")
+    handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[SCOPE]))
+    return _finish(handler_input, turn.speech("report_permission_card"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Handlers
+
+
+class EmailReportHandler(AbstractRequestHandler):
+    """ "Email me my progress report", "send my report to my email"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.EMAIL_REPORT)(handler_input) and _free_to_start(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return report_reply(handler_input, with_notes=asks_for_notes(handler_input))
+
+
+class ReportYesNoHandler(AbstractRequestHandler):
+    """Yes or no to sending the report, or to asking again after the permission question went unanswered."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if turn_of(handler_input).state.mode not in REPORT_MODES:
+            return False
+        return is_intent_name(intents.YES)(handler_input) or is_intent_name(intents.NO)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if is_intent_name(intents.NO)(handler_input):
+            count("ReportDeclined")
+            return _finish(handler_input, turn.speech("report_declined"))
+        if turn.state.mode is Mode.CONFIRM_REPORT:
+            return send_report(handler_input)
+        return report_reply(handler_input, with_notes=turn.state.report_notes)
+
+
+class ReportPermissionAnswerHandler(AbstractRequestHandler):
+    """Alexa's answer to the email permission request: ACCEPTED, DENIED or NOT_ANSWERED.
+
+    Told from the reminder's answer by the scope it names (or the token, or the mode it was asked in). A status
+    other than 200 means voice consent could not be asked on this device: the card instead.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type(CONNECTIONS_RESPONSE)(handler_input):
+            return False
+        request = handler_input.request_envelope.request
+        if getattr(request, "name", None) != ASK_FOR:
+            return False
+        payload = getattr(request, "payload", None)
+        scope = payload.get("permissionScope") if isinstance(payload, dict) else None
+        if scope is not None:
+            return bool(scope == SCOPE)
+        mode = turn_of(handler_input).state.mode
+        return getattr(request, "token", None) == PERMISSION_TOKEN or mode is Mode.REPORT_PERMISSION
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        request = handler_input.request_envelope.request
+        code = getattr(getattr(request, "status", None), "code", None)
+        payload = getattr(request, "payload", None)
+        answer = payload.get("status") if isinstance(payload, dict) else None
+        if str(code) != "200" or answer not in ("ACCEPTED", "DENIED", "NOT_ANSWERED"):
+            return _permission_card(handler_input)
+        if answer == "ACCEPTED":
+            count("ReportPermissionGranted")
+            return report_reply(handler_input, with_notes=turn.state.report_notes)
+        count("ReportPermissionRefused")
+        key = "report_permission_denied" if answer == "DENIED" else "report_permission_not_answered"
+        return _finish(handler_input, turn.speech(key))
