@@ -648,3 +648,37 @@ def test_another_voice_cannot_say_yes_to_someone_elses_report(talk: Talk, dynamo
     assert ses.sent_messages == []
     assert report_day(dynamodb) == []
 
+
+# --------------------------------------------------------------------------------------------------------------
+# The console shows Alexa's own consent question
+
+
+@pytest.mark.parametrize(
+    ("answer", "sent_as", "heard"),
+    [
+        ("I approve", "GRANTED", "Shall I send it?"),
+        ("yes", "GRANTED", "Shall I send it?"),
+        ("no", "DENIED", "Okay, I won't send a report."),
+        ("what", "no result", "so I've sent a card to the Alexa app"),
+    ],
+)
+def test_the_console_asks_alexas_consent_question_and_sends_the_answer_back(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str, answer: str, sent_as: str, heard: str
+) -> None:
+    from devtools.console import CONSENT_PROMPT, Clock, Console, Speaker
+    from devtools.nlu import understanding
+
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    out = io.StringIO()
+    console = Console(talk(device), understanding("en-US"), Clock(MONDAY_NOON), Speaker(False, out), out)
+    console.say("open therapy check in")
+    console.say("email me my progress report")
+    assert CONSENT_PROMPT in " ".join(out.getvalue().split()), "shown wrapped"
+    assert "May Therapy Check-In set reminders" not in out.getvalue(), "not the reminders' question"
+    shown = len(out.getvalue())
+    console.say(answer)
+    after = out.getvalue()[shown:]
+    assert f"[SessionResumedRequest ({sent_as})]" in after
+    assert heard in " ".join(after.split())
+    assert ses.sent_messages == []
