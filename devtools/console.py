@@ -141,12 +141,29 @@ def describe_request(resolution: Resolution) -> str:
 
 
 PERMISSION_PROMPT = "(Alexa's own question) May Therapy Check-In set reminders for you? Say yes or no."
-"""How the console shows Alexa's voice permission question; the answer goes back as a Connections.Response."""
+"""How the console shows Alexa's voice permission question for reminders; the answer goes back as a
+Connections.Response."""
+CONSENT_PROMPT = (
+    "(Alexa's own question) Do you give Therapy Check-In permission to access your email address? "
+    "You can say 'I approve' or 'no'."
+)
+"""How the console shows Alexa's voice-forward consent question for the email address; the answer goes back as a
+SessionResumedRequest."""
 
 
 def asks_permission(reply: Reply) -> bool:
+    """The reminders' voice permission request (``Connections.SendRequest`` named ``AskFor``)."""
     return any(
         directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor"
+        for directive in reply.directives
+    )
+
+
+def asks_consent(reply: Reply) -> bool:
+    """Voice-forward consent: the session is handed to Alexa's consent task (``Connections.StartConnection``)."""
+    return any(
+        directive.get("type") == "Connections.StartConnection"
+        and str(directive.get("uri", "")).startswith("connection://AMAZON.AskForPermissionsConsent/")
         for directive in reply.directives
     )
 
@@ -173,6 +190,8 @@ def show_reply(reply: Reply, ssml: bool = False) -> str:
         lines.append(_block("Card:", f"{card.get('title', '')}: {text}".strip(": ")))
     if asks_permission(reply):
         lines.append(_block("Alexa:", PERMISSION_PROMPT))
+    if asks_consent(reply):
+        lines.append(_block("Alexa:", CONSENT_PROMPT))
     if not lines:
         lines.append("  (no reply)")
     if reply.ends_session:
@@ -224,6 +243,8 @@ class Console:
         conversation = self.conversation
         if conversation.in_session and conversation.history and asks_permission(conversation.history[-1]):
             return self.permission_answer(resolution.intent)
+        if conversation.in_session and conversation.history and asks_consent(conversation.history[-1]):
+            return self.consent_answer(text, resolution.intent)
         if resolution.kind is Kind.INTENT and not resolution.one_shot and not conversation.in_session:
             self.print(f"  (the skill is closed: say 'open {self.nlu.model.invocation_name}' first)")
             return True
@@ -249,6 +270,19 @@ class Console:
         self.print(f"  [Connections.Response ({status})]")
         self.conversation.now = self.clock.now()
         reply = self.conversation.permission_answer(status)
+        self.print(show_reply(reply))
+        self.speaker.say(reply.speech)
+        return True
+
+    def consent_answer(self, text: str, intent: str | None) -> bool:
+        """The answer to Alexa's consent question, sent back to the skill as Alexa does: the session resumed, the
+        scope GRANTED ("yes", or Alexa's own "I approve") or DENIED ("no"), or with no result (anything else: not
+        answered). Alexa's consent task, not the skill's model, understands "I approve"."""
+        approve = re.sub(r"[^a-z ]", "", text.lower()).strip() in ("i approve", "approve")
+        status = "GRANTED" if approve else {"AMAZON.YesIntent": "GRANTED", "AMAZON.NoIntent": "DENIED"}.get(str(intent))
+        self.print(f"  [SessionResumedRequest ({status or 'no result'})]")
+        self.conversation.now = self.clock.now()
+        reply = self.conversation.consent_answer(status)
         self.print(show_reply(reply))
         self.speaker.say(reply.speech)
         return True

@@ -24,6 +24,7 @@ from devtools.envelopes import (
     intent_request,
     launch_request,
     session_ended_request,
+    session_resumed_request,
 )
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -121,16 +122,27 @@ class Conversation:
     def rate(self, value: str | int) -> Reply:
         return self.intent("RateIntent", rating=str(value))
 
-    def permission_answer(self, status: str, code: str = "200", scope: str = REMINDERS_SCOPE) -> Reply:
-        """Alexa's answer to the skill's voice permission request for ``scope``. After ACCEPTED, requests carry
-        the granted scope, as Alexa's do: the answer itself already has an access token that holds it."""
-        granted = status == "ACCEPTED" and code == "200"
-        if granted and scope == EMAIL_SCOPE:
-            self.device.email_permission = True
-        reply = self.send(connections_response(status, code, scope=scope))
-        if granted and scope == REMINDERS_SCOPE:
+    def permission_answer(self, status: str, code: str = "200") -> Reply:
+        """Alexa's answer to the skill's ``AskFor`` voice permission request for reminders. After ACCEPTED,
+        requests carry the granted scope, as Alexa's do."""
+        reply = self.send(connections_response(status, code, scope=REMINDERS_SCOPE))
+        if status == "ACCEPTED" and code == "200":
             self.device.reminder_permission = "GRANTED"
         return reply
+
+    def consent_answer(self, status: str | None, code: str = "200", token: str | None = None) -> Reply:
+        """Alexa resuming the session after asking, by voice, for the scopes the skill's last reply requested with
+        ``Connections.StartConnection``: each scope GRANTED or DENIED (``status``), or no result (``None``, or a
+        code other than 200). The token goes back as the skill sent it unless ``token`` replaces it (then the
+        answer is to some other request, and grants nothing here). Once the email scope is granted, requests carry
+        it in their access token, as Alexa's do."""
+        (directive,) = [d for d in self.history[-1].directives if d.get("type") == "Connections.StartConnection"]
+        scopes: list[dict[str, Any]] = directive["input"]["permissionScopes"]
+        granted = status == "GRANTED" and code == "200" and token is None
+        if granted and any(scope["permissionScope"] == EMAIL_SCOPE for scope in scopes):
+            self.device.email_permission = True
+        sent_token = directive.get("token") if token is None else token
+        return self.send(session_resumed_request(sent_token, scopes, status, code))
 
     def end_session(self, reason: str = "USER_INITIATED") -> Reply | None:
         """The session closes without the skill ending it (the user walked away)."""

@@ -131,8 +131,8 @@ def resolved_slot(
     return {"value": value, "resolutions": {"resolutionsPerAuthority": [resolution]}}
 
 
-PERMISSION_TOKENS = {REMINDERS_SCOPE: "weekly-reminder", EMAIL_SCOPE: "progress-report"}
-"""The token the skill puts on each voice permission request, which Alexa returns as it is."""
+PERMISSION_TOKENS = {REMINDERS_SCOPE: "weekly-reminder"}
+"""The token the skill puts on each ``AskFor`` voice permission request, which Alexa returns as it is."""
 
 
 def connections_response(
@@ -147,6 +147,25 @@ def connections_response(
         "payload": {"permissionScope": scope, "status": status},
         "token": PERMISSION_TOKENS.get(scope, ""),
     }
+
+
+def session_resumed_request(
+    token: str | None, scopes: list[dict[str, Any]], status: str | None, code: str = "200"
+) -> dict[str, Any]:
+    """Alexa handing the session back after voice-forward consent (a ``Connections.StartConnection`` to
+    ``AMAZON.AskForPermissionsConsent/2``): the directive's ``token`` as it was sent, the connection's status, and
+    each requested scope (``{"permissionScope", "consentLevel"}``) with its ``permissionStatus``, GRANTED or
+    DENIED. ``status=None`` or a code other than 200 leaves the result out: the question went unanswered or
+    could not be asked."""
+    cause: dict[str, Any] = {
+        "type": "ConnectionCompleted",
+        "status": {"code": code, "message": "OK" if code == "200" else "Error"},
+    }
+    if token is not None:
+        cause["token"] = token
+    if status is not None and code == "200":
+        cause["result"] = {"permissionScopes": [{**scope, "permissionStatus": status} for scope in scopes]}
+    return {"type": "SessionResumedRequest", "cause": cause}
 
 
 def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:

@@ -93,8 +93,8 @@ SCOPE_LITERAL = re.compile(r"\"(alexa::[a-z_:]+)\"")
 
 
 def test_every_permission_scope_the_code_names_is_declared_in_the_manifest() -> None:
-    """Asking by voice (AskFor), the permissions card, or an API guarded by a scope: each needs the scope in
-    skill.json, or Alexa refuses the request and the API never answers."""
+    """Asking by voice (AskFor, or voice-forward consent), the permissions card, or an API guarded by a scope:
+    each needs the scope in skill.json, or Alexa refuses the request and the API never answers."""
     named = {match for _, line in code_lines() for match in SCOPE_LITERAL.findall(line)}
     assert {"alexa::alerts:reminders:skill:readwrite", "alexa::profile:email:read"} <= named
     assert named <= {permission["name"] for permission in MANIFEST["permissions"]}
@@ -157,3 +157,100 @@ def test_the_report_without_an_api_endpoint_or_token_says_so_and_sends_nothing(
         settings.cache_clear()
     assert reply.speech.startswith("I couldn't get the account's email address just now.")
     assert not reply.directives
+
+
+# Voice-forward consent for the email address, as Amazon's "Voice-Forward Consent API Reference" documents it: the
+# skill hands the session to AMAZON.AskForPermissionsConsent/2 with a Connections.StartConnection directive, and
+# Alexa hands it back in a SessionResumedRequest whose cause is ConnectionCompleted (the token as sent, a status,
+# and a result listing each scope's permissionStatus). Email is offered at the ACCOUNT consent level only.
+DOCUMENTED_DIRECTIVE = {
+    "type": "Connections.StartConnection",
+    "uri": "connection://AMAZON.AskForPermissionsConsent/2",
+    "input": {
+        "@type": "AskForPermissionsConsentRequest",
+        "@version": "2",
+        "permissionScopes": [{"permissionScope": "alexa::profile:email:read", "consentLevel": "ACCOUNT"}],
+    },
+    "token": "progress-report",
+}
+
+
+def _resumed(status: str | None, code: str = "200") -> dict[str, Any]:
+    return {
+        "type": "SessionResumedRequest",
+        "cause": {
+            "type": "ConnectionCompleted",
+            "token": "progress-report",
+            "status": {"code": code, "message": "OK"},
+            **(
+                {
+                    "result": {
+                        "permissionScopes": [
+                            {
+                                "permissionScope": "alexa::profile:email:read",
+                                "consentLevel": "ACCOUNT",
+                                "permissionStatus": status,
+                            }
+                        ]
+                    }
+                }
+                if status
+                else {}
+            ),
+        },
+    }
+
+
+def test_the_report_asks_for_consent_with_the_documented_directive(
+    talk: Talk, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built through the SDK's model (``StartConnectionDirective``), serialised exactly as documented: no
+    ``onCompletion`` (RESUME_SESSION is the default), no ``shouldEndSession`` (Alexa takes the turn)."""
+    from therapy_checkin.config import settings
+    from therapy_checkin.domain.signs import SIGN_IDS
+
+    monkeypatch.setenv("REPORT_SENDER", "reports@therapy-checkin.example.org")
+    settings.cache_clear()
+    try:
+        conversation = talk(Device())
+        conversation.launch()
+        conversation.intent("AMAZON.YesIntent")
+        for _ in SIGN_IDS:
+            conversation.rate(3)
+        conversation.end_session()
+        asked = conversation.intent("EmailReportIntent")
+    finally:
+        settings.cache_clear()
+    assert asked.directives == [DOCUMENTED_DIRECTIVE]
+    assert "shouldEndSession" not in asked.response and "reprompt" not in asked.response
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [("GRANTED", "200", "GRANTED"), ("DENIED", "200", "DENIED"), (None, "200", None), ("GRANTED", "500", None)],
+)
+def test_the_fields_the_code_reads_from_a_resumed_session_are_the_documented_ones(
+    status: str | None, code: str, expected: str | None
+) -> None:
+    """The documented SessionResumedRequest goes through the SDK's deserialiser (ask-sdk-model's
+    ``SessionResumedRequest`` and ``ConnectionCompleted``, whose ``result`` is a plain object), and the code reads
+    ``cause.token``, ``cause.status.code`` and ``cause.result.permissionScopes[].permissionStatus`` from it; the
+    devtools envelope is the same shape."""
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+    from ask_sdk_model.connection_completed import ConnectionCompleted
+    from ask_sdk_model.session_resumed_request import SessionResumedRequest
+
+    from devtools.envelopes import EMAIL_SCOPE, envelope, session_resumed_request
+    from therapy_checkin.handlers.report import PERMISSION_TOKEN, consent_status
+
+    documented = _resumed(status, code)
+    if code == "200":
+        scopes = [{"permissionScope": EMAIL_SCOPE, "consentLevel": "ACCOUNT"}]
+        assert session_resumed_request(PERMISSION_TOKEN, scopes, status, code) == documented
+    event = envelope(Device(), documented, "amzn1.echo-api.session.x", {}, new=False)
+    request = DefaultSerializer().deserialize(json.dumps(event), RequestEnvelope).request
+    assert isinstance(request, SessionResumedRequest)
+    assert isinstance(request.cause, ConnectionCompleted)
+    assert request.cause.token == PERMISSION_TOKEN
+    assert consent_status(request.cause) == expected

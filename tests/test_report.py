@@ -105,8 +105,8 @@ def sent(ses: Any) -> list[Message]:
 def ask_and_grant(conversation: Conversation) -> Reply:
     """ "Email me my progress report", then yes to Alexa's permission question: the skill says where it goes."""
     asked = conversation.intent("EmailReportIntent")
-    assert [directive["type"] for directive in asked.directives] == ["Connections.SendRequest"]
-    return conversation.permission_answer("ACCEPTED", scope=EMAIL_SCOPE)
+    assert [directive["type"] for directive in asked.directives] == ["Connections.StartConnection"]
+    return conversation.consent_answer("GRANTED")
 
 
 def report_day(dynamodb: Any) -> list[str]:
@@ -125,18 +125,22 @@ def test_granted_by_voice_a_recognised_voice_hears_where_it_goes_and_the_report_
     conversation = talk(device)
     asked = conversation.intent("EmailReportIntent")
     assert asked.speech == "To email your report, I need your permission to use your account's email address."
-    (directive,) = asked.directives
-    assert directive["name"] == "AskFor"
-    assert directive["payload"] == {
-        "@type": "AskForPermissionsConsentRequest",
-        "@version": "1",
-        "permissionScope": "alexa::profile:email:read",
-    }
-    assert directive["token"] == "progress-report"
+    assert asked.directives == [
+        {
+            "type": "Connections.StartConnection",
+            "uri": "connection://AMAZON.AskForPermissionsConsent/2",
+            "input": {
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "2",
+                "permissionScopes": [{"permissionScope": "alexa::profile:email:read", "consentLevel": "ACCOUNT"}],
+            },
+            "token": "progress-report",
+        }
+    ]
     assert not asked.ends_session and "shouldEndSession" not in asked.response, "Alexa takes the turn"
     assert ses.sent_messages == []
 
-    confirm = conversation.permission_answer("ACCEPTED", scope=EMAIL_SCOPE)
+    confirm = conversation.consent_answer("GRANTED")
     assert confirm.speech == (
         "Your report of the last eight weeks would go to this Amazon account's email: the one starting with j, "
         "at example dot com. In a shared home, it may not be yours. Shall I send it?"
@@ -158,37 +162,142 @@ def test_granted_by_voice_a_recognised_voice_hears_where_it_goes_and_the_report_
     assert ADDRESS not in str(table_items(dynamodb))
 
 
-@pytest.mark.parametrize(
-    ("answer", "heard"),
-    [
-        ("DENIED", "Okay, I won't send a report."),
-        ("NOT_ANSWERED", "No problem, I haven't sent anything. You can ask again anytime."),
-    ],
-)
-def test_permission_not_given(
-    talk: Talk, dynamodb: Any, ses: Any, sender: str, alexa_api: FakeAlexaApi, answer: str, heard: str
+def test_permission_denied_by_voice_sends_nothing(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str, alexa_api: FakeAlexaApi
 ) -> None:
     device = Device()
     seed(dynamodb, UserKey.from_ids(device.user_id))
     conversation = talk(device)
     conversation.intent("EmailReportIntent")
-    reply = conversation.permission_answer(answer, scope=EMAIL_SCOPE)
-    assert reply.speech.startswith(heard)
-    assert reply.ends_session
+    reply = conversation.consent_answer("DENIED")
+    assert reply.speech.startswith("Okay, I won't send a report.")
+    assert reply.ends_session and reply.card is None
     assert ses.sent_messages == []
     assert report_day(dynamodb) == []
     assert len(alexa_api.email_requests()) == 1, "asked once, before the permission question"
 
 
-def test_voice_consent_unavailable_sends_the_permissions_card(talk: Talk, dynamodb: Any, ses: Any, sender: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(None, "200"), ("GRANTED", "500"), ("DENIED", "403"), (None, "400")],
+    ids=["not-answered", "failed", "not-allowed", "bad-request"],
+)
+def test_no_answer_or_voice_consent_unavailable_sends_the_permissions_card(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str, alexa_api: FakeAlexaApi, status: str | None, code: str
+) -> None:
+    """No result, or a status other than 200: whatever it says, the card, and nothing is sent or read again."""
     device = Device()
     seed(dynamodb, UserKey.from_ids(device.user_id))
     conversation = talk(device)
     conversation.intent("EmailReportIntent")
-    reply = conversation.permission_answer("DENIED", code="500", scope=EMAIL_SCOPE)
+    reply = conversation.consent_answer(status, code=code)
     assert reply.card == {"type": "AskForPermissionsConsent", "permissions": ["alexa::profile:email:read"]}
-    assert "sent a card to the Alexa app" in reply.speech
+    assert reply.speech.startswith(
+        "I need your permission to use your account's email address, so I've sent a card to the Alexa app"
+    )
+    assert reply.ends_session
     assert ses.sent_messages == []
+    assert len(alexa_api.email_requests()) == 1
+
+
+def test_a_result_that_names_another_scope_or_status_sends_the_card(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str
+) -> None:
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    for result in (
+        {"permissionScopes": [{"permissionScope": "alexa::profile:name:read", "permissionStatus": "GRANTED"}]},
+        {"permissionScopes": [{"permissionScope": EMAIL_SCOPE, "permissionStatus": "MAYBE"}]},
+        {"status": "ACCEPTED"},
+    ):
+        conversation = talk(device)
+        conversation.intent("EmailReportIntent")
+        reply = conversation.send(
+            {
+                "type": "SessionResumedRequest",
+                "cause": {
+                    "type": "ConnectionCompleted",
+                    "token": "progress-report",
+                    "status": {"code": "200", "message": "OK"},
+                    "result": result,
+                },
+            }
+        )
+        assert reply.card == {"type": "AskForPermissionsConsent", "permissions": [EMAIL_SCOPE]}, result
+    assert ses.sent_messages == []
+
+
+def test_granted_but_still_refused_by_the_profile_api_sends_the_card_instead_of_asking_again(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str, alexa_api: FakeAlexaApi
+) -> None:
+    """Alexa said GRANTED, yet the address is refused (403): no second voice question in a loop, the card."""
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = talk(device)
+    conversation.intent("EmailReportIntent")
+    alexa_api.fail_email(403)
+    reply = conversation.consent_answer("GRANTED")
+    assert reply.directives == []
+    assert reply.card == {"type": "AskForPermissionsConsent", "permissions": [EMAIL_SCOPE]}
+    assert ses.sent_messages == []
+
+
+def test_another_voice_answering_the_consent_question_is_offered_nothing(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str
+) -> None:
+    """Jane asks; the session comes back from Alexa with Sam's voice. The permission is the account's, so it
+    stands, but the report was Jane's: Sam hears thanks, and nothing is offered or sent."""
+    jane = Device(person_id="amzn1.ask.person.jane")
+    sam = Device(user_id=jane.user_id, person_id="amzn1.ask.person.sam", device_id=jane.device_id)
+    seed(dynamodb, UserKey.from_ids(jane.user_id, jane.person_id))
+    seed(dynamodb, UserKey.from_ids(sam.user_id, sam.person_id))
+    conversation = talk(jane)
+    assert conversation.intent("EmailReportIntent").directives
+    conversation.device = sam
+    reply = conversation.consent_answer("GRANTED")
+    assert reply.speech.startswith("Thanks. Whenever you'd like your report, just ask me to email it.")
+    assert "Shall I send it?" not in reply.speech
+    assert conversation.history[-1].ends_session
+    assert ses.sent_messages == []
+    assert report_day(dynamodb) == []
+
+
+def test_an_unknown_token_is_not_taken_as_the_answer(talk: Talk, dynamodb: Any, ses: Any, sender: str) -> None:
+    """A session resumed by a connection the skill did not start: its GRANTED is not acted on; the question the
+    skill was waiting on comes back, and a yes asks Alexa again."""
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = talk(device)
+    conversation.intent("EmailReportIntent")
+    reply = conversation.consent_answer("GRANTED", token="someone-elses")
+    assert reply.speech == "Shall I email your progress report?"
+    assert not reply.ends_session and reply.card is None and reply.directives == []
+    again = conversation.intent("AMAZON.YesIntent")
+    assert [directive["type"] for directive in again.directives] == ["Connections.StartConnection"]
+    assert ses.sent_messages == []
+
+
+def test_mid_check_in_the_round_trip_comes_back_to_the_same_sign(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str
+) -> None:
+    """Asked for mid-check-in: the session goes to Alexa and back, the report is sent, and the check-in carries on
+    at the sign it was on, its answers kept."""
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = talk(device)
+    conversation.advance(days=7)  # a new week: this week's check-in is not done yet
+    conversation.launch()
+    conversation.intent("AMAZON.YesIntent")
+    conversation.rate(4)
+    third = conversation.rate(3)
+    confirm = ask_and_grant(conversation)
+    assert confirm.speech.endswith("Shall I send it?")
+    done = conversation.intent("AMAZON.YesIntent")
+    assert done.speech.startswith("Done. Your report is on its way to the account's email.")
+    assert not done.ends_session
+    assert done.reprompt == third.reprompt, "back at the third sign"
+    assert conversation.rate(5).speech, "the check-in carries on"
+    assert len(ses.sent_messages) == 1
 
 
 def test_no_at_the_confirmation_sends_nothing(talk: Talk, dynamodb: Any, ses: Any, sender: str) -> None:
@@ -292,7 +401,7 @@ def test_a_403_from_the_profile_api_after_consent_was_withdrawn_asks_again(
     seed(dynamodb, UserKey.from_ids(device.user_id))
     alexa_api.fail_email(403)
     reply = talk(device).intent("EmailReportIntent")
-    assert [directive["name"] for directive in reply.directives] == ["AskFor"]
+    assert [directive["type"] for directive in reply.directives] == ["Connections.StartConnection"]
     assert ses.sent_messages == []
 
 
@@ -515,8 +624,9 @@ def test_the_wish_for_notes_survives_the_passcode_and_the_permission_question(
         "passcode_for_recap"
     )
     asked = conversation.intent("PasscodeIntent", code="4826")
-    assert [directive["name"] for directive in asked.directives] == ["AskFor"]
-    confirm = conversation.permission_answer("ACCEPTED", scope=EMAIL_SCOPE)
+    assert [directive["type"] for directive in asked.directives] == ["Connections.StartConnection"]
+    assert asked.attributes["reportNotes"] is True, "kept in the session through the round trip"
+    confirm = conversation.consent_answer("GRANTED")
     assert "with your notes for therapy" in confirm.speech
     conversation.intent("AMAZON.YesIntent")
     (message,) = sent(ses)
@@ -537,3 +647,38 @@ def test_another_voice_cannot_say_yes_to_someone_elses_report(talk: Talk, dynamo
     assert "on its way" not in reply.speech
     assert ses.sent_messages == []
     assert report_day(dynamodb) == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The console shows Alexa's own consent question
+
+
+@pytest.mark.parametrize(
+    ("answer", "sent_as", "heard"),
+    [
+        ("I approve", "GRANTED", "Shall I send it?"),
+        ("yes", "GRANTED", "Shall I send it?"),
+        ("no", "DENIED", "Okay, I won't send a report."),
+        ("what", "no result", "so I've sent a card to the Alexa app"),
+    ],
+)
+def test_the_console_asks_alexas_consent_question_and_sends_the_answer_back(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str, answer: str, sent_as: str, heard: str
+) -> None:
+    from devtools.console import CONSENT_PROMPT, Clock, Console, Speaker
+    from devtools.nlu import understanding
+
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    out = io.StringIO()
+    console = Console(talk(device), understanding("en-US"), Clock(MONDAY_NOON), Speaker(False, out), out)
+    console.say("open therapy check in")
+    console.say("email me my progress report")
+    assert CONSENT_PROMPT in " ".join(out.getvalue().split()), "shown wrapped"
+    assert "May Therapy Check-In set reminders" not in out.getvalue(), "not the reminders' question"
+    shown = len(out.getvalue())
+    console.say(answer)
+    after = out.getvalue()[shown:]
+    assert f"[SessionResumedRequest ({sent_as})]" in after
+    assert heard in " ".join(after.split())
+    assert ses.sent_messages == []

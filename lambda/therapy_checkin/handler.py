@@ -82,7 +82,12 @@ from therapy_checkin.handlers.reminders import (
     ReminderYesNoHandler,
     SetReminderHandler,
 )
-from therapy_checkin.handlers.report import EmailReportHandler, ReportPermissionAnswerHandler, ReportYesNoHandler
+from therapy_checkin.handlers.report import (
+    EmailReportHandler,
+    ReportConsentHandler,
+    ReportYesNoHandler,
+    UnknownResumeHandler,
+)
 from therapy_checkin.handlers.session_end import (
     FallbackHandler,
     SessionEndedHandler,
@@ -114,9 +119,11 @@ def build_skill_handler(store: CheckInStore) -> LambdaHandler:
         # First, before anything else, in every mode, and without the table: someone says they are not safe.
         CrisisHandler(),
         SkillDisabledHandler(),
-        # Alexa's answers to the voice permission requests (the report's email, the reminder): not intents, and
-        # in any mode. The report's names its own scope, so it is tried first; the reminder's takes the rest.
-        ReportPermissionAnswerHandler(),
+        # Alexa's answers to the voice permission requests: not intents, and in any mode. The report's email comes
+        # back as a resumed session (voice-forward consent), told by its token; the reminder's as a
+        # Connections.Response.
+        ReportConsentHandler(),
+        UnknownResumeHandler(),
         PermissionAnswerHandler(),
         # Detours (confirm a deletion, say a passcode) take every answer while they wait, before the check-in's
         # handlers: four digits may arrive as RateIntent. A forgotten passcode is heard in every mode.

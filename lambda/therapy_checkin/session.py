@@ -132,8 +132,8 @@ class Mode(str, Enum):
     REMINDER_PERMISSION = "reminder_permission"
     """Setting the reminder: Alexa was asked to get the user's permission; its answer comes as Connections.Response."""
     REPORT_PERMISSION = "report_permission"
-    """Emailing the progress report: Alexa was asked for the email permission; its answer comes as
-    Connections.Response."""
+    """Emailing the progress report: Alexa was asked for the email permission (voice-forward consent); its answer
+    comes as a SessionResumedRequest."""
     CONFIRM_REPORT = "confirm_report"
     """Emailing the progress report: told where it goes (partly masked), asked whether to send it."""
     RECAP_FOLLOW_UP = "recap_follow_up"

@@ -7,9 +7,11 @@ The steps, each a turn only when it must be:
    is taken up again once it is given (``RecapRequest.REPORT``).
 3. Nothing to send (no ratings in the eight weeks), or one was sent today already: say so.
 4. The account's email address (:mod:`therapy_checkin.account_email`). Without the permission
-   ``alexa::profile:email:read``, Alexa asks for it by voice (``Connections.SendRequest`` named ``AskFor``); its
-   answer comes back as ``Connections.Response`` (ACCEPTED, DENIED or NOT_ANSWERED) in the same session. Where
-   voice consent is unavailable, the permissions card goes to the Alexa app instead.
+   ``alexa::profile:email:read``, Alexa asks for it by voice: voice-forward consent, a ``Connections.StartConnection``
+   directive to ``AMAZON.AskForPermissionsConsent/2`` at the account's consent level (the only level Alexa offers
+   for the email address). Alexa hands the session back in a ``SessionResumedRequest`` whose cause names each scope
+   GRANTED or DENIED. Anything else (a status other than 200, no result: the question went unanswered or could not
+   be asked) sends the permissions card to the Alexa app instead.
    The person's notes for their next session (:mod:`therapy_checkin.domain.notes`) go in only when they asked
    for them ("email me my report with my notes"): the request is kept as ``RecapRequest.REPORT_WITH_NOTES``
    through the passcode, and as ``SessionState.report_notes`` through the permission and the confirmation.
@@ -23,6 +25,8 @@ The address is read from Alexa on the turns that need it and never stored, logge
 """
 
 from __future__ import annotations
+
+from copy import deepcopy
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -44,9 +48,9 @@ from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import zone
 from therapy_checkin.gate import kept_notes, past_answers
 from therapy_checkin.handlers.detour import leave_detour, start_detour
-from therapy_checkin.handlers.replies import current_question, end, reply
+from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
 from therapy_checkin.handlers.slots import resolved_id
-from therapy_checkin.observability import count
+from therapy_checkin.observability import count, logger
 from therapy_checkin.session import DETOURS, REPORT_MODES, Mode, PendingRecap, RecapRequest
 from therapy_checkin.speech import Speech
 from therapy_checkin.speech.crisis import crisis_line
@@ -55,16 +59,16 @@ from therapy_checkin.turn import Turn, turn_of
 
 NOTES = "notes"
 """The value ID of the report's ``include`` slot that asks for the notes."""
-CONNECTIONS_RESPONSE = "Connections.Response"
-ASK_FOR = "AskFor"
+SESSION_RESUMED = "SessionResumedRequest"
+CONSENT_URI = "connection://AMAZON.AskForPermissionsConsent/2"
 PERMISSION_TOKEN = "progress-report"  # noqa: S105 - a request label, not a secret
-"""Returned as-is in the ``Connections.Response``: it names the request, and carries nothing of the user."""
-PERMISSION_REQUEST = {
+"""Returned as-is in the ``SessionResumedRequest``: it names the request, and carries nothing of the user."""
+CONSENT_REQUEST: dict[str, object] = {
     "@type": "AskForPermissionsConsentRequest",
-    "@version": "1",
-    "permissionScope": SCOPE,
+    "@version": "2",
+    "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}],
 }
-"""The payload of the ``Connections.SendRequest`` directive that asks for the email permission by voice."""
+"""The ``input`` of the ``Connections.StartConnection`` directive that asks for the email permission by voice."""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -141,15 +145,16 @@ def _sent_today(turn: Turn) -> bool:
     return day == _today(turn)
 
 
-def _address_or_reply(handler_input: HandlerInput) -> tuple[str, MaskedAddress] | Response:
+def _address_or_reply(handler_input: HandlerInput, by_voice: bool = True) -> tuple[str, MaskedAddress] | Response:
     """The account's address and how it is said, or the response that says why there is none (or that asks for
-    the permission)."""
+    the permission: by voice, or with ``by_voice`` False, on the card, so an answer just given is never asked
+    again in a loop)."""
     turn = turn_of(handler_input)
     try:
         address = account_email(handler_input)
     except EmailUnavailable as error:
         if error.failure is Failure.PERMISSION:
-            return _ask_permission(handler_input)
+            return _ask_permission(handler_input) if by_voice else _permission_card(handler_input)
         return _finish(handler_input, turn.speech("report_address_unavailable"))
     masked = mask_address(address, turn.speech("report_dot")) if address is not None else None
     if address is None or masked is None:
@@ -157,9 +162,10 @@ def _address_or_reply(handler_input: HandlerInput) -> tuple[str, MaskedAddress] 
     return address, masked
 
 
-def report_reply(handler_input: HandlerInput, with_notes: bool = False) -> Response:
+def report_reply(handler_input: HandlerInput, with_notes: bool = False, by_voice: bool = True) -> Response:
     """ "Email me my progress report": check what can be checked, then say where it would go and ask.
-    ``with_notes``: the person asked for their notes to be in it."""
+    ``with_notes``: the person asked for their notes to be in it. ``by_voice``: the permission may still be asked
+    by voice (not right after Alexa said it was granted)."""
     turn = turn_of(handler_input)
     if settings().report_sender is None:
         return _finish(handler_input, turn.speech("report_not_set_up"))
@@ -168,7 +174,7 @@ def report_reply(handler_input: HandlerInput, with_notes: bool = False) -> Respo
     turn.state.report_notes = with_notes  # kept through the permission question and the confirmation
     if _sent_today(turn):
         return _finish(handler_input, turn.speech("report_once_a_day"))
-    found = _address_or_reply(handler_input)
+    found = _address_or_reply(handler_input, by_voice)
     if isinstance(found, Response):
         return found
     _, masked = found
@@ -210,14 +216,17 @@ def send_report(handler_input: HandlerInput) -> Response:
 
 
 def _ask_permission(handler_input: HandlerInput) -> Response:
-    """Hand the turn to Alexa, which asks for the email permission by voice; the session stays open."""
-    from ask_sdk_model.interfaces.connections import SendRequestDirective
+    """Hand the session to Alexa, which asks for the email permission by voice and then resumes it; the mode,
+    the detour's way back and the wish for notes stay in the session attributes meanwhile."""
+    from ask_sdk_model.interfaces.connections.v1 import StartConnectionDirective
 
     turn = turn_of(handler_input)
     start_detour(handler_input, Mode.REPORT_PERMISSION)
     count("ReportPermissionAsked")
     builder = handler_input.response_builder.speak(turn.speech("report_permission_lead"))
-    builder.add_directive(SendRequestDirective(name=ASK_FOR, payload=dict(PERMISSION_REQUEST), token=PERMISSION_TOKEN))
+    builder.add_directive(
+        StartConnectionDirective(uri=CONSENT_URI, input=deepcopy(CONSENT_REQUEST), token=PERMISSION_TOKEN)
+    )
     return builder.response
 
 
@@ -263,37 +272,68 @@ class ReportYesNoHandler(AbstractRequestHandler):
         return report_reply(handler_input, with_notes=turn.state.report_notes)
 
 
-class ReportPermissionAnswerHandler(AbstractRequestHandler):
-    """Alexa's answer to the email permission request: ACCEPTED, DENIED or NOT_ANSWERED.
+def consent_status(cause: object) -> str | None:
+    """GRANTED or DENIED for the email scope, from the ``cause`` of a ``SessionResumedRequest``; ``None`` when the
+    connection did not complete with 200, or its result names no answer for the scope."""
+    status = getattr(getattr(cause, "status", None), "code", None)
+    result = getattr(cause, "result", None)
+    if str(status) != "200" or not isinstance(result, dict):
+        return None
+    scopes = result.get("permissionScopes")
+    for entry in scopes if isinstance(scopes, list) else []:
+        if isinstance(entry, dict) and entry.get("permissionScope") == SCOPE:
+            answer = entry.get("permissionStatus")
+            return answer if answer in ("GRANTED", "DENIED") else None
+    return None
 
-    Told from the reminder's answer by the scope it names (or the token, or the mode it was asked in). A status
-    other than 200 means voice consent could not be asked on this device: the card instead.
+
+def _resumed_token(handler_input: HandlerInput) -> str | None:
+    """The token of the skill connection that resumed this session, if it is one."""
+    if not is_request_type(SESSION_RESUMED)(handler_input):
+        return None
+    cause = getattr(handler_input.request_envelope.request, "cause", None)
+    token = getattr(cause, "token", None)
+    return token if isinstance(token, str) else ""
+
+
+class ReportConsentHandler(AbstractRequestHandler):
+    """Alexa hands the session back after asking for the email permission (voice-forward consent).
+
+    GRANTED: on with the report, for the person who asked (the permission is not asked by voice again: if Alexa
+    still refuses the address, the card). DENIED: nothing is sent. Not answered, or voice consent unavailable on
+    this device: the card. Another voice answering finds no report waiting for it (the state was the asker's and
+    was dropped): it hears the outcome, and nothing of anyone's report is offered or sent.
     """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type(CONNECTIONS_RESPONSE)(handler_input):
-            return False
-        request = handler_input.request_envelope.request
-        if getattr(request, "name", None) != ASK_FOR:
-            return False
-        payload = getattr(request, "payload", None)
-        scope = payload.get("permissionScope") if isinstance(payload, dict) else None
-        if scope is not None:
-            return bool(scope == SCOPE)
-        mode = turn_of(handler_input).state.mode
-        return getattr(request, "token", None) == PERMISSION_TOKEN or mode is Mode.REPORT_PERMISSION
+        return _resumed_token(handler_input) == PERMISSION_TOKEN
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        request = handler_input.request_envelope.request
-        code = getattr(getattr(request, "status", None), "code", None)
-        payload = getattr(request, "payload", None)
-        answer = payload.get("status") if isinstance(payload, dict) else None
-        if str(code) != "200" or answer not in ("ACCEPTED", "DENIED", "NOT_ANSWERED"):
+        answer = consent_status(getattr(handler_input.request_envelope.request, "cause", None))
+        if answer is None:
             return _permission_card(handler_input)
-        if answer == "ACCEPTED":
-            count("ReportPermissionGranted")
-            return report_reply(handler_input, with_notes=turn.state.report_notes)
-        count("ReportPermissionRefused")
-        key = "report_permission_denied" if answer == "DENIED" else "report_permission_not_answered"
-        return _finish(handler_input, turn.speech(key))
+        if answer == "DENIED":
+            count("ReportPermissionRefused")
+            return _finish(handler_input, turn.speech("report_permission_denied"))
+        count("ReportPermissionGranted")
+        if turn.state.mode is not Mode.REPORT_PERMISSION:
+            return _finish(handler_input, turn.speech("report_permission_granted_elsewhere"))
+        return report_reply(handler_input, with_notes=turn.state.report_notes, by_voice=False)
+
+
+class UnknownResumeHandler(AbstractRequestHandler):
+    """A session resumed by a connection the skill did not start (an unknown token): its result is not acted on;
+    the user hears what the skill was waiting for, so nothing is lost."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _resumed_token(handler_input) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        logger.info("Session resumed by an unknown connection")
+        if turn.state.mode in DETOURS:
+            question = turn.speech(DETOUR_QUESTIONS[turn.state.mode])
+            return reply(handler_input, question, question)
+        question, reprompt = current_question(handler_input)
+        return reply(handler_input, question, reprompt)
