@@ -177,6 +177,29 @@ def test_permission_denied_by_voice_sends_nothing(
     assert len(alexa_api.email_requests()) == 1, "asked once, before the permission question"
 
 
+def test_a_denial_said_as_one_status_for_the_request_sends_nothing(
+    talk: Talk, dynamodb: Any, ses: Any, sender: str
+) -> None:
+    """The result's other form, one ``status`` for the whole request: DENIED is a no."""
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = talk(device)
+    conversation.intent("EmailReportIntent")
+    reply = conversation.send(
+        {
+            "type": "SessionResumedRequest",
+            "cause": {
+                "type": "ConnectionCompleted",
+                "token": "progress-report",
+                "status": {"code": "200", "message": "OK"},
+                "result": {"status": "DENIED"},
+            },
+        }
+    )
+    assert reply.speech.startswith("Okay, I won't send a report.") and reply.card is None
+    assert ses.sent_messages == []
+
+
 @pytest.mark.parametrize(
     ("status", "code"),
     [(None, "200"), ("GRANTED", "500"), ("DENIED", "403"), (None, "400")],

@@ -274,7 +274,12 @@ class ReportYesNoHandler(AbstractRequestHandler):
 
 def consent_status(cause: object) -> str | None:
     """GRANTED or DENIED for the email scope, from the ``cause`` of a ``SessionResumedRequest``; ``None`` when the
-    connection did not complete with 200, or its result names no answer for the scope."""
+    connection did not complete with 200, or its result names no answer.
+
+    The answer is read in either form seen for this task: each scope's ``permissionStatus`` (GRANTED or DENIED)
+    in ``result.permissionScopes``, or one ``result.status`` for the request (ACCEPTED or DENIED). Taking either
+    is safe: a DENIED sends nothing, and after a GRANTED the address is still read from the Customer Profile API,
+    which refuses it (and the card is sent) unless the permission really is there."""
     status = getattr(getattr(cause, "status", None), "code", None)
     result = getattr(cause, "result", None)
     if str(status) != "200" or not isinstance(result, dict):
@@ -284,7 +289,8 @@ def consent_status(cause: object) -> str | None:
         if isinstance(entry, dict) and entry.get("permissionScope") == SCOPE:
             answer = entry.get("permissionStatus")
             return answer if answer in ("GRANTED", "DENIED") else None
-    return None
+    overall = result.get("status")
+    return {"ACCEPTED": "GRANTED", "DENIED": "DENIED"}.get(overall) if isinstance(overall, str) else None
 
 
 def _resumed_token(handler_input: HandlerInput) -> str | None:
