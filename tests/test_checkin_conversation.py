@@ -67,7 +67,7 @@ def test_full_check_in_stores_every_rating_as_spoken(talk: Talk, dynamodb: Any) 
         if number < 12:
             assert_open(reply)
     assert offers_reminder(reply)
-    assert reply.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
+    assert reply.speech.startswith("That's all twelve. Thank you for taking this time.")
     assert "practicing between sessions" not in reply.speech
     assert "Your lowest right now is understanding your triggers, at one" in reply.speech
     assert reply.card is not None and reply.card["type"] == "Standard"

@@ -236,7 +236,7 @@ def test_check_ins_never_need_the_passcode_and_the_end_does_not_read_the_recap(t
     conversation = with_passcode(talk)
     last = rated(conversation, *[5] * 12).history[-1]
     assert offers_reminder(last)
-    assert last.speech.startswith("That's all twelve. Thank you for taking this time for yourself.")
+    assert last.speech.startswith("That's all twelve. Thank you for taking this time.")
     assert PROTECTED in last.speech
     assert "five" not in last.speech and "rating" not in last.speech
     assert last.card is None

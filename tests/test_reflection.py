@@ -156,7 +156,7 @@ def test_stop_or_no_ends_kindly_and_stores_nothing(talk: Talk, dynamodb: Any, sa
     conversation.intent(intents.REFLECT, **sign_slot("hope"))
     reply = conversation.intent(said)
     assert reply.ends_session
-    assert reply.speech == "Okay. Thank you for taking this time for yourself. Take care."
+    assert reply.speech == "Okay. Thank you for taking this time. Take care."
     assert table_items(dynamodb) == before
 
 
