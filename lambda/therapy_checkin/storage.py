@@ -439,6 +439,12 @@ class PasscodeGuard:
 MAX_REMINDER_ID_LENGTH = 512
 
 
+def report_day_of(profile: Profile | None) -> str | None:
+    """The day (ISO date, in the person's time zone) of the latest emailed report, if one was sent."""
+    value = profile.attributes.get(REPORT_DAY_ATTRIBUTE, {}).get("S") if profile else None
+    return value if isinstance(value, str) else None
+
+
 def reminder_id_of(profile: Profile | None) -> str | None:
     """The stored ID of the speaker's weekly reminder, if one was set (anything malformed counts as none)."""
     value = profile.attributes.get(REMINDER_ATTRIBUTE, {}).get("S") if profile else None
@@ -652,17 +658,12 @@ class CheckInStore:
     def save_passcode(self, user: UserKey, passcode: PasscodeHash, now: datetime) -> bool:
         """Store a new passcode's hash (never the digits) and clear any earlier tries or lock, only where none is
         set: False when one was set meanwhile (another device), which then stays as it is."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._profile_key(user),
-                UpdateExpression=f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now REMOVE {self._CLEARED}",
-                ConditionExpression=f"attribute_not_exists({PASSCODE_ATTRIBUTE})",
-                ExpressionAttributeValues={":code": _passcode_item(passcode), ":now": _iso(now)},
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._update_profile(
+            user,
+            f"SET {PASSCODE_ATTRIBUTE} = :code, updatedAt = :now REMOVE {self._CLEARED}",
+            {":code": _passcode_item(passcode), ":now": _iso(now)},
+            condition=f"attribute_not_exists({PASSCODE_ATTRIBUTE})",
+        )
 
     def remove_passcode(self, user: UserKey, now: datetime) -> None:
         self._update_profile(
@@ -773,17 +774,7 @@ class CheckInStore:
         values: dict[str, Any] = {":notes": {"L": [_note_item(entry) for entry in kept]}, ":now": _iso(now)}
         if seen:
             values[":seen"] = {"N": str(len(seen))}
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._profile_key(user),
-                UpdateExpression=f"SET {NOTES_ATTRIBUTE} = :notes, updatedAt = :now",
-                ConditionExpression=condition,
-                ExpressionAttributeValues=values,
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._update_profile(user, f"SET {NOTES_ATTRIBUTE} = :notes, updatedAt = :now", values, condition)
 
     def clear_notes(self, user: UserKey, now: datetime) -> None:
         """Forget every note of this person (the profile item's other attributes stay)."""
@@ -795,36 +786,39 @@ class CheckInStore:
         """Mark ``day`` as the day of this person's report, unless it already is: False then, and nothing changes.
 
         A conditional write, so two requests at once (two devices) cannot both send one."""
+        return self._update_profile(
+            user,
+            f"SET {REPORT_DAY_ATTRIBUTE} = :day, updatedAt = :now",
+            {":day": {"S": day}, ":now": _iso(now)},
+            condition=f"attribute_not_exists({REPORT_DAY_ATTRIBUTE}) OR {REPORT_DAY_ATTRIBUTE} <> :day",
+        )
+
+    def release_report_day(self, user: UserKey, day: str, now: datetime) -> None:
+        """The report reserved for ``day`` was not sent after all: let the person ask again today."""
+        self._update_profile(
+            user,
+            f"SET updatedAt = :now REMOVE {REPORT_DAY_ATTRIBUTE}",
+            {":day": {"S": day}, ":now": _iso(now)},
+            condition=f"{REPORT_DAY_ATTRIBUTE} = :day",
+        )
+
+    def _update_profile(
+        self, user: UserKey, expression: str, values: dict[str, Any], condition: str | None = None
+    ) -> bool:
+        """One UpdateItem on the profile item. With ``condition``, nothing is written where it does not hold, and
+        the answer is False."""
+        extra: dict[str, Any] = {"ConditionExpression": condition} if condition else {}
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=self._profile_key(user),
-                UpdateExpression=f"SET {REPORT_DAY_ATTRIBUTE} = :day, updatedAt = :now",
-                ConditionExpression=f"attribute_not_exists({REPORT_DAY_ATTRIBUTE}) OR {REPORT_DAY_ATTRIBUTE} <> :day",
-                ExpressionAttributeValues={":day": {"S": day}, ":now": _iso(now)},
+                UpdateExpression=expression,
+                ExpressionAttributeValues=values,
+                **extra,
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
-
-    def release_report_day(self, user: UserKey, day: str, now: datetime) -> None:
-        """The report reserved for ``day`` was not sent after all: let the person ask again today."""
-        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._profile_key(user),
-                UpdateExpression=f"SET updatedAt = :now REMOVE {REPORT_DAY_ATTRIBUTE}",
-                ConditionExpression=f"{REPORT_DAY_ATTRIBUTE} = :day",
-                ExpressionAttributeValues={":day": {"S": day}, ":now": _iso(now)},
-            )
-
-    def _update_profile(self, user: UserKey, expression: str, values: dict[str, Any]) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=self._profile_key(user),
-            UpdateExpression=expression,
-            ExpressionAttributeValues=values,
-        )
 
     @staticmethod
     def _profile_key(user: UserKey) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from therapy_checkin.handlers.replies import (
     saving_note,
     sign_reprompt,
     start_or_resume,
+    with_saving_note,
 )
 from therapy_checkin.handlers.slots import resolved_leaning, slot_text
 from therapy_checkin.observability import count
@@ -143,13 +144,11 @@ def record_rating(handler_input: HandlerInput, value: int) -> Response:
         if completes:
             count("CheckInsCompleted")
     state.answers = answers.as_completed() if completes else answers
-    note = saving_note(turn, stored)
     if state.mode is Mode.CHANGING:
         name, spoken = turn.speech.sign(sign_id).short_name, turn.speech.number(value)
         changed = turn.speech("change_saved", name=name, value=spoken)
-        return after_change(handler_input, note if not stored and note else " ".join(filter(None, (note, changed))))
-    ack = f"{note} " if note and not stored else f"{note} {acknowledgement(turn, 'ack_rating', state.index)}".lstrip()
-    return advance(handler_input, ack)
+        return after_change(handler_input, with_saving_note(turn, stored, changed).strip())
+    return advance(handler_input, with_saving_note(turn, stored, acknowledgement(turn, "ack_rating", state.index)))
 
 
 def advance(handler_input: HandlerInput, prefix: str) -> Response:
@@ -337,9 +336,7 @@ def skip_current(handler_input: HandlerInput) -> Response:
     else:
         stored = saving.save(turn, saving.skip(turn, sign_id, streak=streak_to_store(turn)))
         turn.state.answers = answers.with_skip(sign_id)
-        note = saving_note(turn, stored)
-        skipped = acknowledgement(turn, "ack_skipped", turn.state.index)
-        prefix = f"{note} " if note and not stored else f"{note} {skipped}".lstrip()
+        prefix = with_saving_note(turn, stored, acknowledgement(turn, "ack_skipped", turn.state.index))
     if turn.state.mode is Mode.CHANGING:
         return after_change(handler_input, prefix.strip())
     return advance(handler_input, prefix)

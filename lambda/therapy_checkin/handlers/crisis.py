@@ -190,14 +190,15 @@ def _matched(slot: Any) -> bool:
     return "ER_SUCCESS_MATCH" in codes
 
 
-def _locale(handler_input: HandlerInput) -> str | None:
+def request_locale(handler_input: HandlerInput) -> str | None:
+    """The request's own locale: crisis lines follow it even where the words fall back to en-US."""
     locale = getattr(handler_input.request_envelope.request, "locale", None)
     return locale if isinstance(locale, str) else None
 
 
 def crisis_response(handler_input: HandlerInput, intent: str | None = None) -> Response:
     """The answer that ends the session, built from the request alone, on a fresh response."""
-    locale = _locale(handler_input)
+    locale = request_locale(handler_input)
     text, card = closing_answer(intent or crisis_intent_of(handler_input), locale)
     with contextlib.suppress(Exception):
         count("CrisisAnswered")
@@ -215,7 +216,7 @@ def distress_response(handler_input: HandlerInput) -> Response:
     Only the conversation mode changes (from the session, never the table): mid-sign it becomes the offer to
     resume at the same sign; after a finished week (as the session knows it), the offer of the recap; elsewhere,
     the offer to start, which resumes an unfinished week too."""
-    locale = _locale(handler_input)
+    locale = request_locale(handler_input)
     speech, line = speech_for(locale), crisis_line(locale)
     with contextlib.suppress(Exception):
         count("CrisisAnswered")

@@ -6,6 +6,8 @@ rest of the state are untouched, so coming back mid-check-in asks the same sign 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
@@ -41,6 +43,19 @@ def come_back(handler_input: HandlerInput, message: str) -> Response:
     turn = turn_of(handler_input)
     if leave_detour(handler_input) is Mode.IDLE:
         return end(handler_input, f"{message} {farewell(turn, after=True)}")
+    question, reprompt = current_question(handler_input)
+    return reply(handler_input, f"{message} {question}", reprompt)
+
+
+def say_then_go_on(handler_input: HandlerInput, message: str, goodbye: str, settled: Collection[Mode]) -> Response:
+    """Say ``message`` (leaving any detour first), then ask again what was waiting; in one of the ``settled`` modes,
+    where nothing is under way, close the session with ``goodbye`` after it (an empty one says nothing more)."""
+    turn = turn_of(handler_input)
+    if turn.state.mode in DETOURS:
+        leave_detour(handler_input)
+    if turn.state.mode in settled:
+        turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
+        return end(handler_input, f"{message} {goodbye}".strip())
     question, reprompt = current_question(handler_input)
     return reply(handler_input, f"{message} {question}", reprompt)
 

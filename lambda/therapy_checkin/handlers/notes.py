@@ -24,12 +24,12 @@ from ask_sdk_model.ui import SimpleCard
 from therapy_checkin import intents
 from therapy_checkin.domain.crisis_text import crisis_in
 from therapy_checkin.domain.get_ready import ready_facts, ready_speech
-from therapy_checkin.domain.notes import Note, clean_note, notes_to_read
+from therapy_checkin.domain.notes import MAX_NOTES, Note, clean_note
 from therapy_checkin.domain.recap import week_seed
 from therapy_checkin.gate import kept_notes, past_answers
-from therapy_checkin.handlers.crisis import crisis_response, distress_speech, helpline_card
-from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
-from therapy_checkin.handlers.replies import current_question, end, reply
+from therapy_checkin.handlers.crisis import crisis_response, distress_speech, helpline_card, request_locale
+from therapy_checkin.handlers.detour import come_back, leave_detour, say_then_go_on, start_detour
+from therapy_checkin.handlers.replies import end, reply
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.session import DETOURS, Mode, PendingRecap, RecapRequest
 from therapy_checkin.speech.crisis import crisis_line
@@ -53,11 +53,7 @@ def _and_go_on(handler_input: HandlerInput, message: str, goodbye: bool = True) 
     """Say ``message``, then carry on with what the user was doing; with nothing under way, close kindly (with
     a short goodbye unless ``message`` says one of its own)."""
     turn = turn_of(handler_input)
-    if turn.state.mode in SETTLED:
-        turn.state.mode = Mode.IDLE
-        return end(handler_input, f"{message} {turn.speech('notes_goodbye')}" if goodbye else message)
-    question, reprompt = current_question(handler_input)
-    return reply(handler_input, f"{message} {question}", reprompt)
+    return say_then_go_on(handler_input, message, turn.speech("notes_goodbye") if goodbye else "", SETTLED)
 
 
 def _stamp(turn: Turn) -> str:
@@ -90,7 +86,7 @@ class AddNoteHandler(AbstractRequestHandler):
         start_detour(handler_input, Mode.CONFIRM_NOTE)
         turn.state.note_draft = text
         if crisis == intents.DISTRESS:
-            line = crisis_line(turn.speech.locale)
+            line = crisis_line(request_locale(handler_input))
             speech = join(
                 distress_speech(turn.speech, line, offer=False),
                 pause(AFTER_CRISIS_PAUSE_MS),
@@ -126,8 +122,7 @@ class NoteAnswerHandler(AbstractRequestHandler):
             return reply(handler_input, turn.speech("note_not_saved"), turn.speech("reprompt_note_confirm"))
         turn.state.note_draft = None
         if saved is None:
-            current = len(kept_notes_now(turn))
-            return come_back(handler_input, turn.speech("notes_full", count=current))
+            return come_back(handler_input, turn.speech("notes_full", count=MAX_NOTES))
         return come_back(handler_input, turn.speech("note_kept", variant=week_seed(note.week) + len(draft)))
 
     @staticmethod
@@ -139,12 +134,6 @@ class NoteAnswerHandler(AbstractRequestHandler):
             if saved is not False:
                 return saved
         raise StorageUnavailable("SaveNote", "Contended")
-
-
-def kept_notes_now(turn: Turn) -> list[Note]:
-    """The notes this turn read, current ones only, without speaking any (for counting)."""
-    profile = turn.history().profile
-    return notes_to_read(profile.notes if profile else (), turn.week())
 
 
 def read_notes_reply(handler_input: HandlerInput) -> Response:

@@ -28,10 +28,10 @@ from therapy_checkin import clock, intents
 from therapy_checkin.domain.passcode import MAX_FAILURES, PasscodeHash, hash_passcode, lock_duration, parse_code
 from therapy_checkin.gate import PasscodeNeeded, RecapsLocked, guard_of, lock_wait_words
 from therapy_checkin.handlers.deletion import ask_to_delete
-from therapy_checkin.handlers.detour import come_back, leave_detour, start_detour
+from therapy_checkin.handlers.detour import come_back, leave_detour, say_then_go_on, start_detour
 from therapy_checkin.handlers.notes import clear_notes_reply, get_ready_reply, read_notes_reply
 from therapy_checkin.handlers.recap import answer_trend, ask_which_sign, recap_reply
-from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
+from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, reply
 from therapy_checkin.handlers.report import report_reply
 from therapy_checkin.handlers.slots import slot_text
 from therapy_checkin.observability import count
@@ -65,13 +65,7 @@ def _carry_on(handler_input: HandlerInput, message: str) -> Response:
     """Say ``message`` without any recap, and go on with what the user was doing; outside a flow, close."""
     turn = turn_of(handler_input)
     turn.state.pending_recap = None
-    if turn.state.mode in DETOURS:
-        leave_detour(handler_input)
-    if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP):
-        turn.state.mode = Mode.IDLE
-        return end(handler_input, f"{message} {turn.speech('goodbye')}")
-    question, reprompt = current_question(handler_input)
-    return reply(handler_input, f"{message} {question}", reprompt)
+    return say_then_go_on(handler_input, message, turn.speech("goodbye"), (Mode.IDLE, Mode.OFFER_RECAP))
 
 
 def _ask_again(handler_input: HandlerInput, message: str) -> Response:

@@ -45,7 +45,7 @@ from therapy_checkin.domain.signs import sign_number
 from therapy_checkin.domain.trends import Shape, TrendShape, trend_for
 from therapy_checkin.domain.weeks import week_start, weeks_between
 from therapy_checkin.gate import PastAnswers, past_answers, summary_answers
-from therapy_checkin.handlers.crisis import SENTENCE_PAUSE, distress_speech, helpline_card
+from therapy_checkin.handlers.crisis import SENTENCE_PAUSE, distress_speech, helpline_card, request_locale
 from therapy_checkin.handlers.replies import end, offer_reflection, reply
 from therapy_checkin.handlers.slots import is_sign_answer, resolved_sign
 from therapy_checkin.session import Mode, PendingRecap, RecapOffer, RecapRequest
@@ -304,8 +304,7 @@ def support_reply(handler_input: HandlerInput, offer: RecapOffer, *, wanted: boo
     turn.state.mode, turn.state.recap_offer = Mode.RECAP_FOLLOW_UP, next_offer
     if not wanted:
         return reply(handler_input, f"{speech('heavy_week_declined')} {question}", question)
-    locale = getattr(handler_input.request_envelope.request, "locale", None)
-    line = crisis_line(locale if isinstance(locale, str) else None)
+    line = crisis_line(request_locale(handler_input))
     said = join(distress_speech(speech, line, offer=False), pause(SENTENCE_PAUSE), question)
     card = StandardCard(title=speech("helpline_card_title"), text=helpline_card(speech, line))
     return handler_input.response_builder.speak(said).ask(question).set_card(card).response

@@ -83,6 +83,15 @@ def saving_note(turn: Turn, stored: bool) -> str:
     return ""
 
 
+def with_saving_note(turn: Turn, stored: bool, said: str) -> str:
+    """``said`` (an acknowledgement, ending in a space when it is not empty) with :func:`saving_note` in front; while
+    the table is down, the note in place of it, the first time it is said."""
+    note = saving_note(turn, stored)
+    if note and not stored:
+        return f"{note} "
+    return f"{note} {said}".lstrip()
+
+
 def sign_lead(turn: Turn, index: int, answers: WeekAnswers) -> str:
     """A short cue that tells the user where they are, only at the turns where it helps."""
     if index == 0 and not answers.started:

@@ -47,14 +47,15 @@ from therapy_checkin.domain.report import (
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import zone
 from therapy_checkin.gate import kept_notes, past_answers
-from therapy_checkin.handlers.detour import leave_detour, start_detour
-from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, end, reply
+from therapy_checkin.handlers.crisis import request_locale
+from therapy_checkin.handlers.detour import say_then_go_on, start_detour
+from therapy_checkin.handlers.replies import DETOUR_QUESTIONS, current_question, reply
 from therapy_checkin.handlers.slots import resolved_id
 from therapy_checkin.observability import count, logger
 from therapy_checkin.session import DETOURS, REPORT_MODES, Mode, PendingRecap, RecapRequest
 from therapy_checkin.speech import Speech
 from therapy_checkin.speech.crisis import crisis_line
-from therapy_checkin.storage import REPORT_DAY_ATTRIBUTE
+from therapy_checkin.storage import report_day_of
 from therapy_checkin.turn import Turn, turn_of
 
 NOTES = "notes"
@@ -112,17 +113,15 @@ def _free_to_start(handler_input: HandlerInput) -> bool:
     return mode not in DETOURS or mode in REPORT_MODES
 
 
+SETTLED = (Mode.IDLE, Mode.OFFER_RECAP, Mode.OFFER_REMINDER, Mode.RECAP_FOLLOW_UP)
+"""Where nothing is under way: the report's last word closes the session."""
+
+
 def _finish(handler_input: HandlerInput, message: str) -> Response:
     """Say ``message`` and go back to what the user was doing; outside any flow, close the session."""
     turn = turn_of(handler_input)
     turn.state.report_notes = False
-    if turn.state.mode in DETOURS:
-        leave_detour(handler_input)
-    if turn.state.mode in (Mode.IDLE, Mode.OFFER_RECAP, Mode.OFFER_REMINDER, Mode.RECAP_FOLLOW_UP):
-        turn.state.mode, turn.state.recap_offer = Mode.IDLE, None
-        return end(handler_input, f"{message} {turn.speech('goodbye')}")
-    question, reprompt = current_question(handler_input)
-    return reply(handler_input, f"{message} {question}", reprompt)
+    return say_then_go_on(handler_input, message, turn.speech("goodbye"), SETTLED)
 
 
 def _report(turn: Turn, with_notes: bool) -> Report:
@@ -140,9 +139,7 @@ def asks_for_notes(handler_input: HandlerInput) -> bool:
 
 
 def _sent_today(turn: Turn) -> bool:
-    profile = turn.history().profile
-    day = profile.attributes.get(REPORT_DAY_ATTRIBUTE, {}).get("S") if profile else None
-    return day == _today(turn)
+    return report_day_of(turn.history().profile) == _today(turn)
 
 
 def _address_or_reply(handler_input: HandlerInput, by_voice: bool = True) -> tuple[str, MaskedAddress] | Response:
@@ -205,7 +202,7 @@ def send_report(handler_input: HandlerInput) -> Response:
     day = _today(turn)
     if not turn.store.reserve_report_day(turn.user, day, turn.now):
         return _finish(handler_input, turn.speech("report_once_a_day"))
-    message = report_message(report, report_text(turn.speech, turn.speech.locale), sender, address)
+    message = report_message(report, report_text(turn.speech, request_locale(handler_input)), sender, address)
     try:
         mailer.send_raw(sender, address, message)
     except mailer.ReportNotSent:
