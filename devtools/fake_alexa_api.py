@@ -232,11 +232,8 @@ class FakeAlexaApi:
             released = self._released
         if not authorization or not authorization.startswith("Bearer "):
             return _send(request, 401, {"code": "UNAUTHORIZED", "message": "The token is missing."})
-        if isinstance(fault, Late):
-            released.wait(fault.seconds)
-            return _send(request, 504, {"code": "GATEWAY_TIMEOUT", "message": "Too late."})
-        if isinstance(fault, Failure):
-            return _send(request, fault.status, {"code": "ERROR", "message": fault.message})
+        if fault is not None:
+            return _send_fault(request, fault, released)
         with self._lock:
             if method == "POST" and token is None:
                 self._next_token += 1
@@ -265,16 +262,21 @@ class FakeAlexaApi:
             return _send(request, 405, {"code": "METHOD_NOT_ALLOWED", "message": "Not allowed."})
         if not authorization or not authorization.startswith("Bearer "):
             return _send(request, 401, {"code": "INVALID_TOKEN", "message": "The token is missing."})
-        if isinstance(fault, Late):
-            released.wait(fault.seconds)
-            return _send(request, 504, {"code": "GATEWAY_TIMEOUT", "message": "Too late."})
-        if isinstance(fault, Failure):
-            return _send(request, fault.status, {"code": "ERROR", "message": fault.message})
+        if fault is not None:
+            return _send_fault(request, fault, released)
         if not authorization.endswith(EMAIL_GRANT):
             return _send(request, 403, {"code": "ACCESS_DENIED", "message": "Access denied."})
         if address is None:
             return _send(request, 204, None)
         return _send(request, 200, address)
+
+
+def _send_fault(request: BaseHTTPRequestHandler, fault: Failure | Late, released: threading.Event) -> None:
+    """The answer a test asked for instead of the real one: an error status, or a gateway timeout after a wait."""
+    if isinstance(fault, Late):
+        released.wait(fault.seconds)
+        return _send(request, 504, {"code": "GATEWAY_TIMEOUT", "message": "Too late."})
+    return _send(request, fault.status, {"code": "ERROR", "message": fault.message})
 
 
 def _reminder_answer(token: str, body: Any) -> dict[str, Any]:

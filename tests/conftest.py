@@ -41,6 +41,7 @@ from devtools.conversation import Conversation
 from devtools.envelopes import API_ENDPOINT_VARIABLE, Device
 from devtools.fake_alexa_api import FakeAlexaApi
 from devtools.table import create_table
+from therapy_checkin.config import settings as skill_settings
 from therapy_checkin.storage import CheckInStore, UserKey
 
 TABLE_NAME = os.environ["TABLE_NAME"]
@@ -439,3 +440,25 @@ def node_json(script: Path, payload: Any, *arguments: str) -> Any:
         timeout=120,
     )
     return json.loads(finished.stdout)
+
+
+# The emailed report: whether the deployment names a verified sender
+
+SENDER = "reports@therapy-checkin.example.org"
+
+
+@pytest.fixture
+def sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The deployment names a verified sender (the template's ReportSender parameter)."""
+    monkeypatch.setenv("REPORT_SENDER", SENDER)
+    skill_settings.cache_clear()
+    yield SENDER
+    skill_settings.cache_clear()
+
+
+@pytest.fixture
+def no_sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("REPORT_SENDER", raising=False)
+    skill_settings.cache_clear()
+    yield
+    skill_settings.cache_clear()

@@ -25,6 +25,7 @@ import pytest
 from devtools.conversation import Conversation
 from devtools.envelopes import Device
 from tests.conftest import Handler, user_items
+from tests.test_report import seed
 from therapy_checkin.storage import UserKey
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,25 +137,13 @@ def test_without_the_personalization_permission_every_voice_is_the_account(talk:
 
 
 def test_the_report_without_an_api_endpoint_or_token_says_so_and_sends_nothing(
-    handler: Handler, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+    handler: Handler, dynamodb: Any, sender: str
 ) -> None:
     """A client that leaves out apiEndpoint and apiAccessToken: the address cannot be read, so nothing is sent."""
-    from therapy_checkin.config import settings
-    from therapy_checkin.domain.signs import SIGN_IDS
-
-    monkeypatch.setenv("REPORT_SENDER", "reports@therapy-checkin.example.org")
-    settings.cache_clear()
-    try:
-        device = Device()
-        conversation = Conversation(lambda event, context: handler(bare(event), context), device)
-        conversation.launch()
-        conversation.intent("AMAZON.YesIntent")
-        for _ in SIGN_IDS:
-            conversation.rate(3)
-        conversation.end_session()
-        reply = conversation.intent("EmailReportIntent")
-    finally:
-        settings.cache_clear()
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    conversation = Conversation(lambda event, context: handler(bare(event), context), device)
+    reply = conversation.intent("EmailReportIntent")
     assert reply.speech.startswith("I couldn't get the account's email address just now.")
     assert not reply.directives
 
@@ -201,26 +190,12 @@ def _resumed(status: str | None, code: str = "200") -> dict[str, Any]:
     }
 
 
-def test_the_report_asks_for_consent_with_the_documented_directive(
-    talk: Talk, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_report_asks_for_consent_with_the_documented_directive(talk: Talk, dynamodb: Any, sender: str) -> None:
     """Built through the SDK's model (``StartConnectionDirective``), serialised exactly as documented: no
     ``onCompletion`` (RESUME_SESSION is the default), no ``shouldEndSession`` (Alexa takes the turn)."""
-    from therapy_checkin.config import settings
-    from therapy_checkin.domain.signs import SIGN_IDS
-
-    monkeypatch.setenv("REPORT_SENDER", "reports@therapy-checkin.example.org")
-    settings.cache_clear()
-    try:
-        conversation = talk(Device())
-        conversation.launch()
-        conversation.intent("AMAZON.YesIntent")
-        for _ in SIGN_IDS:
-            conversation.rate(3)
-        conversation.end_session()
-        asked = conversation.intent("EmailReportIntent")
-    finally:
-        settings.cache_clear()
+    device = Device()
+    seed(dynamodb, UserKey.from_ids(device.user_id))
+    asked = talk(device).intent("EmailReportIntent")
     assert asked.directives == [DOCUMENTED_DIRECTIVE]
     assert "shouldEndSession" not in asked.response and "reprompt" not in asked.response
 

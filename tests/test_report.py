@@ -22,8 +22,7 @@ import pytest
 from devtools.conversation import Conversation, Reply
 from devtools.envelopes import EMAIL_SCOPE, Device, resolved_slot
 from devtools.fake_alexa_api import FakeAlexaApi
-from tests.conftest import MONDAY_NOON, TABLE_NAME, table_items
-from therapy_checkin.config import settings
+from tests.conftest import MONDAY_NOON, SENDER, TABLE_NAME, table_items
 from therapy_checkin.domain.report import CSV_FILENAME
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import previous_week, week_of
@@ -31,7 +30,6 @@ from therapy_checkin.speech import speech_for
 from therapy_checkin.storage import UserKey
 
 Talk = Callable[..., Conversation]
-SENDER = "reports@therapy-checkin.example.org"
 ADDRESS = "jane.doe@example.com"
 CURRENT_WEEK = week_of(MONDAY_NOON)
 """2026-W48."""
@@ -79,23 +77,6 @@ def ses(dynamodb: Any) -> Iterator[Any]:
     yield backend
     backend.sent_messages.clear()
     backend.email_identities.clear()
-
-
-@pytest.fixture
-def sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The deployment names a verified sender (the template's ReportSender parameter)."""
-    monkeypatch.setenv("REPORT_SENDER", SENDER)
-    settings.cache_clear()
-    yield SENDER
-    settings.cache_clear()
-
-
-@pytest.fixture
-def no_sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("REPORT_SENDER", raising=False)
-    settings.cache_clear()
-    yield
-    settings.cache_clear()
 
 
 def sent(ses: Any) -> list[Message]:
