@@ -44,3 +44,24 @@ def test_the_collector_is_off_from_import_to_the_first_answer_then_on() -> None:
     assert seen["frozen"] > 10_000, "what start-up made is frozen, out of later collections' way"
     assert seen["after_second_answer"] is True
     assert seen["frozen_after_second"] <= seen["frozen"], "frozen once, by the first answer only"
+
+
+ONLY_WHEN_NEEDED = ("therapy_checkin.domain.report", "csv", "email.message", "email.policy")
+"""Modules only the emailed report uses: imported on the turn that builds one, never by a cold start."""
+
+IMPORTS_OF_A_COLD_START = """
+import json, sys
+import therapy_checkin.handler
+from therapy_checkin.domain import crisis_text
+print(json.dumps({"modules": sorted(sys.modules), "phrases_read": crisis_text._phrases.cache_info().currsize}))
+"""
+
+
+def test_a_cold_start_leaves_the_reports_code_and_the_crisis_phrases_unread() -> None:
+    environment = {**os.environ, "PYTHONPATH": f"{ROOT / 'lambda'}{os.pathsep}{ROOT}", "POWERTOOLS_LOG_LEVEL": "ERROR"}
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORTS_OF_A_COLD_START], env=environment, capture_output=True, text=True, check=True
+    )
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert not set(ONLY_WHEN_NEEDED) & set(seen["modules"])
+    assert seen["phrases_read"] == 0, "the crisis phrases are read with the first note, not at start-up"

@@ -177,11 +177,6 @@ class Recap:
         return len(self.falls) >= BROAD_SIGNS and 3 * len(self.falls) >= 2 * compared
 
     @property
-    def all_falling(self) -> bool:
-        """Two or more signs compared and every one came in lower: said as one fact, a harder week."""
-        return len(self.falls) > 1 and not self.rises and not self.steady
-
-    @property
     def moved(self) -> tuple[Change, ...]:
         """Every sign that rose or fell, the biggest change first; at equal size a rise before a fall, then sign
         order. What the recap says first is chosen from the front of this order."""

@@ -27,6 +27,7 @@ The address is read from Alexa on the turns that need it and never stored, logge
 from __future__ import annotations
 
 from copy import deepcopy
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -36,14 +37,6 @@ from ask_sdk_model import Response
 from therapy_checkin import intents, mailer
 from therapy_checkin.account_email import SCOPE, EmailUnavailable, Failure, account_email
 from therapy_checkin.config import settings
-from therapy_checkin.domain.report import (
-    MaskedAddress,
-    Report,
-    ReportText,
-    build_report,
-    mask_address,
-    report_message,
-)
 from therapy_checkin.domain.signs import SIGN_IDS
 from therapy_checkin.domain.weeks import zone
 from therapy_checkin.gate import kept_notes, past_answers
@@ -57,6 +50,9 @@ from therapy_checkin.speech import Speech
 from therapy_checkin.speech.crisis import crisis_line
 from therapy_checkin.storage import report_day_of
 from therapy_checkin.turn import Turn, turn_of
+
+if TYPE_CHECKING:
+    from therapy_checkin.domain.report import MaskedAddress, Report, ReportText
 
 NOTES = "notes"
 """The value ID of the report's ``include`` slot that asks for the notes."""
@@ -78,6 +74,8 @@ CONSENT_REQUEST: dict[str, object] = {
 
 def report_text(speech: Speech, locale: str | None) -> ReportText:
     """Every written word of the report, from the person's catalogue; the crisis line follows their locale."""
+    from therapy_checkin.domain.report import ReportText
+
     line = crisis_line(locale)
     catalogue = speech.catalogue
     return ReportText(
@@ -130,6 +128,8 @@ def _report(turn: Turn, with_notes: bool) -> Report:
     then = PendingRecap(RecapRequest.REPORT_WITH_NOTES if with_notes else RecapRequest.REPORT)
     past = past_answers(turn, then=then)
     notes = [note.text for note in kept_notes(turn, then).notes] if with_notes else None
+    from therapy_checkin.domain.report import build_report
+
     return build_report(past.current_week, past.weeks, notes)
 
 
@@ -153,6 +153,8 @@ def _address_or_reply(handler_input: HandlerInput, by_voice: bool = True) -> tup
         if error.failure is Failure.PERMISSION:
             return _ask_permission(handler_input) if by_voice else _permission_card(handler_input)
         return _finish(handler_input, turn.speech("report_address_unavailable"))
+    from therapy_checkin.domain.report import mask_address
+
     masked = mask_address(address, turn.speech("report_dot")) if address is not None else None
     if address is None or masked is None:
         return _finish(handler_input, turn.speech("report_no_address"))
@@ -202,6 +204,8 @@ def send_report(handler_input: HandlerInput) -> Response:
     day = _today(turn)
     if not turn.store.reserve_report_day(turn.user, day, turn.now):
         return _finish(handler_input, turn.speech("report_once_a_day"))
+    from therapy_checkin.domain.report import report_message
+
     message = report_message(report, report_text(turn.speech, request_locale(handler_input)), sender, address)
     try:
         mailer.send_raw(sender, address, message)
